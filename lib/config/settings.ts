@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { parseDotenv } from './dotenv.js';
+
+/**
+ * The one reader of ENV_PATH and the process environment. Names and defaults follow the original
+ * worker's settings; keys are matched case-insensitively as pydantic-settings does, and the
+ * process environment overrides the env file.
+ */
+const endpoint = (path: string) => z.string().min(1).default(path);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+export const Settings = z.object({
+  SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8000'),
+  HEALTH_ENDPOINT: endpoint('api/v1/health'),
+  INFERENCE_ENDPOINT: endpoint('api/v1/inference'),
+  START_TASK_ENDPOINT: endpoint('api/v1/start_task'),
+  COMPLETE_TASK_ENDPOINT: endpoint('api/v1/complete_task'),
+  SAVE_OUTPUT_DATA_ENDPOINT: endpoint('api/v1/save_output_data'),
+  SAVE_DOWNLOADS_ENDPOINT: endpoint('api/v1/save_downloads'),
+  SAVE_TRAJECTORY_ENDPOINT: endpoint('api/v1/save_trajectory'),
+  CALLBACK_ENDPOINT: endpoint('api/v1/callback'),
+  API_KEY: z.string().min(8, 'must be at least 8 characters'),
+  CHILD_PORT_OFFSET: z.coerce.number().int().min(1).max(65535).default(9000),
+  DEPLOYMENT: z.enum(['dev', 'prod']),
+  /** Where the embedded control plane keeps its SQLite file and uploaded files. */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** Recordings served by the embedded control plane: `{endpoint_name}.json` files. */
+  AUTOMATIONS_DIR: z.string().min(1).default('./automations'),
+  /** `auto` runs it in-process when SERVER_URL points at this machine. */
+  EMBEDDED_CONTROL_PLANE: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Another Chromium binary (e.g. Debian's /usr/bin/chromium) instead of @sparticuz/chromium. */
+  CHROMIUM_PATH: z.string().min(1).optional(),
+  DOWNLOAD_TIMEOUT_SECONDS: z.coerce.number().positive().default(200),
+  /** Seconds the control-plane client waits for one request. */
+  CONTROL_PLANE_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Keep each task's local directory after it has been reported (the original keeps it in dev). */
+  KEEP_TASK_FILES: bool(true),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** Used only when ENV_PATH is unset, so the quick start needs no file written by hand. */
+export const DEV_DEFAULTS: Readonly<Record<string, string>> = {
+  API_KEY: 'local-dev-api-key',
+  DEPLOYMENT: 'dev',
+};
+
+const ALIASES: Readonly<Record<string, string>> = { OPTEXITY_API_KEY: 'API_KEY' };
+const KNOWN_KEYS = new Set(Object.keys(Settings.shape));
+
+export type LoadedSettings = { settings: Settings; usedDevDefaults: boolean; envPath: string | undefined };
+
+/** Reads and validates every setting; throws one CONFIG_INVALID error that lists every problem. */
+export function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): LoadedSettings {
+  const problems: string[] = [];
+  const envPath = env.ENV_PATH?.trim() || undefined;
+  let fileValues: Record<string, string> = {};
+  if (envPath) {
+    try {
+      const parsed = parseDotenv(readFile(envPath));
+      fileValues = parsed.values;
+      problems.push(...parsed.problems.map((problem) => `ENV_PATH ${envPath}: ${problem}`));
+    } catch (error) {
+      problems.push(`ENV_PATH ${envPath}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  const raw: Record<string, string> = envPath ? {} : { ...DEV_DEFAULTS };
+  Object.assign(raw, normalizeKeys(fileValues), normalizeKeys(env));
+  const result = Settings.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = issue.path.join('.');
+      problems.push(raw[key] === undefined ? `${key}: required` : `${key}: ${issue.message}`);
+    }
+  }
+  if (result.success && result.data.DEPLOYMENT === 'prod' && result.data.API_KEY === DEV_DEFAULTS.API_KEY) {
+    problems.push('API_KEY: the built-in development key cannot be used with DEPLOYMENT=prod');
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new AppError('CONFIG_INVALID', `Invalid settings:\n  - ${problems.join('\n  - ')}`, {
+      problems: problems.map((message) => ({ path: message.split(':')[0] ?? '', message })),
+    });
+  }
+  return { settings: result.data, usedDevDefaults: !envPath, envPath };
+}
+
+/** Upper-cases keys we know (pydantic-settings matching is case-insensitive) and applies aliases. */
+function normalizeKeys(source: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    const upper = key.toUpperCase();
+    const name = ALIASES[upper] ?? upper;
+    if (KNOWN_KEYS.has(name) && (value !== '' || name === 'API_KEY')) out[name] = value;
+  }
+  return out;
+}
+
+let memo: LoadedSettings | undefined;
+
+/** The process-wide settings, read once. */
+export function getLoadedSettings(): LoadedSettings {
+  memo ??= loadSettings();
+  return memo;
+}
+
+export function getSettings(): Settings {
+  return getLoadedSettings().settings;
+}

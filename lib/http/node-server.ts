@@ -1,0 +1,136 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AppError } from '../errors.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { describeError } from './error-status.js';
+import type { HttpRouteHandler } from './create-http-handler.js';
+import { localLambdaContext, toLambdaEvent } from './lambda-event.js';
+import { jsonResponse, type HttpResult } from './responses.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/** One route: `path` uses API Gateway syntax (`/tasks/{task_id}`, `/files/{proxy+}`). */
+export type Route = { method: HttpMethod; path: string; handler: HttpRouteHandler; maxBodyBytes?: number };
+
+type CompiledRoute = Route & { pattern: RegExp; names: string[] };
+
+export type NodeServerOptions = { maxBodyBytes?: number; logger?: Logger; name?: string };
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * A node:http server that routes each request to a Lambda-style handler. It does not listen:
+ * callers (and tests) choose the port.
+ */
+export function createNodeServer(routes: Route[], options: NodeServerOptions = {}): Server {
+  const compiled = routes.map(compileRoute);
+  const logger = options.logger ?? createLogger({ bindings: { component: options.name ?? 'http' } });
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error('unhandled error in request', { error });
+      if (!res.headersSent) send(res, describeErrorResult(new AppError('INTERNAL', 'Internal error')));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const matches = compiled.map((route) => ({ route, params: matchPath(route, url.pathname) })).filter((m) => m.params);
+    const match = matches.find((m) => m.route.method === method);
+    if (!match?.params) {
+      req.resume();
+      const error = matches.length > 0
+        ? new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`)
+        : new AppError('NOT_FOUND', `No route for ${method} ${url.pathname}`);
+      send(res, describeErrorResult(error));
+      return;
+    }
+    const limit = match.route.maxBodyBytes ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      send(res, describeErrorResult(new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`)), true);
+      return;
+    }
+    const routeKey = `${match.route.method} ${match.route.path}`;
+    const event = toLambdaEvent(req, url, body, routeKey, match.params);
+    const result = await match.route.handler(event, localLambdaContext(routeKey));
+    send(res, result);
+  }
+
+  return server;
+}
+
+function describeErrorResult(error: AppError): HttpResult {
+  const { status, body } = describeError(error);
+  return jsonResponse(status, body);
+}
+
+function compileRoute(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(segment);
+      if (greedy?.[1]) {
+        names.push(greedy[1]);
+        return '(.+)';
+      }
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param?.[1]) {
+        names.push(param[1]);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { ...route, pattern: new RegExp(`^${source}/?$`), names };
+}
+
+function matchPath(route: CompiledRoute, pathname: string): Record<string, string> | undefined {
+  const found = route.pattern.exec(pathname);
+  if (!found) return undefined;
+  const params: Record<string, string> = {};
+  route.names.forEach((name, index) => {
+    const raw = found[index + 1] ?? '';
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      params[name] = raw;
+    }
+  });
+  return params;
+}
+
+/** Reads the whole body, or answers undefined as soon as it passes the limit. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: HttpResult, closeConnection = false): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  if (closeConnection) headers.connection = 'close';
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode, headers);
+  res.end(body);
+}
