@@ -19,6 +19,11 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2
   } catch (error) {
     throw new AppError('BAD_JSON', `Request body is not valid JSON: ${(error as Error).message}`);
   }
+  return validateBody(value, schema);
+}
+
+/** Validates an already-parsed body; every problem is reported with its field path. */
+export function validateBody<S extends z.ZodType>(value: unknown, schema: S): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const problems = problemsFromZod(result.error);

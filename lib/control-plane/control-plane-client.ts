@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { AppError, ControlPlaneRejectedError, errorMessage } from '../errors.js';
+import type { Settings } from '../config/settings.js';
+import { problemsFromZod } from '../http/problems.js';
+import type { InferenceRequest } from '../schemas/wire/inference-request.js';
+import type { TaskCompleteRequest, TaskOutputDataRequest, TaskStartedRequest } from '../schemas/wire/control-plane-requests.js';
+import { Task, type CallbackUrl } from '../schemas/wire/task.js';
+
+export type MultipartFile = { field: string; filename: string; contentType: string; content: Buffer };
+
+export type ControlPlaneClientOptions = {
+  settings: Pick<
+    Settings,
+    | 'SERVER_URL'
+    | 'API_KEY'
+    | 'INFERENCE_ENDPOINT'
+    | 'START_TASK_ENDPOINT'
+    | 'COMPLETE_TASK_ENDPOINT'
+    | 'SAVE_OUTPUT_DATA_ENDPOINT'
+    | 'SAVE_DOWNLOADS_ENDPOINT'
+    | 'SAVE_TRAJECTORY_ENDPOINT'
+    | 'CALLBACK_ENDPOINT'
+    | 'CONTROL_PLANE_TIMEOUT_SECONDS'
+  >;
+  fetchImpl?: typeof fetch;
+};
+
+const InferenceAnswer = z.object({ task: z.string() });
+
+/**
+ * Client of the control-plane protocol (the original's paths, bodies and `x-api-key` header).
+ * Every call has a deadline; transport failures become CONTROL_PLANE_UNREACHABLE naming the URL.
+ */
+export function createControlPlaneClient(options: ControlPlaneClientOptions) {
+  const { settings } = options;
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const timeoutMs = settings.CONTROL_PLANE_TIMEOUT_SECONDS * 1000;
+  // urljoin(SERVER_URL, endpoint) as the original builds URLs: WHATWG resolution is the same.
+  const urlOf = (endpoint: string) => new URL(endpoint, settings.SERVER_URL).toString();
+
+  async function send(endpoint: string, init: { method: string; apiKey: string; json?: unknown; form?: FormData }): Promise<unknown> {
+    const url = urlOf(endpoint);
+    const headers: Record<string, string> = { 'x-api-key': init.apiKey };
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        method: init.method,
+        headers,
+        body: init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json)),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+    } catch (error) {
+      throw new AppError('CONTROL_PLANE_UNREACHABLE', `Control plane at ${url} is unreachable: ${describeFetchError(error)}`, { cause: error });
+    }
+    const text = await response.text().catch(() => '');
+    const body = parseJson(text);
+    if (response.status >= 400 && response.status < 500) {
+      throw new ControlPlaneRejectedError(response.status, upstreamMessage(body, text, response.status));
+    }
+    if (!response.ok) {
+      throw new AppError('CONTROL_PLANE_BAD_RESPONSE', `Control plane at ${url} answered ${response.status}: ${upstreamMessage(body, text, response.status)}`);
+    }
+    return body;
+  }
+
+  return {
+    /** POST the inference request; the answer holds the Task as a JSON string, parsed twice. */
+    async requestInference(request: InferenceRequest): Promise<Task> {
+      const body = await send(settings.INFERENCE_ENDPOINT, { method: 'POST', apiKey: settings.API_KEY, json: request });
+      const answer = InferenceAnswer.safeParse(body);
+      if (!answer.success) {
+        throw new AppError('CONTROL_PLANE_BAD_RESPONSE', 'Control plane answer to inference has no "task" string', {
+          problems: problemsFromZod(answer.error),
+        });
+      }
+      const task = Task.safeParse(parseJson(answer.data.task));
+      if (!task.success) {
+        throw new AppError('CONTROL_PLANE_BAD_RESPONSE', 'Control plane returned a task that is not valid', {
+          problems: problemsFromZod(task.error, ['task']),
+        });
+      }
+      return task.data;
+    },
+    startTask: (apiKey: string, body: TaskStartedRequest) => send(settings.START_TASK_ENDPOINT, { method: 'POST', apiKey, json: body }),
+    completeTask: (apiKey: string, body: TaskCompleteRequest) => send(settings.COMPLETE_TASK_ENDPOINT, { method: 'POST', apiKey, json: body }),
+    saveOutputData: (apiKey: string, body: TaskOutputDataRequest) =>
+      send(settings.SAVE_OUTPUT_DATA_ENDPOINT, { method: 'POST', apiKey, json: body }),
+    saveDownloads: (apiKey: string, taskId: string, files: MultipartFile[]) =>
+      send(settings.SAVE_DOWNLOADS_ENDPOINT, { method: 'POST', apiKey, form: multipart(taskId, files) }),
+    saveTrajectory: (apiKey: string, taskId: string, file: MultipartFile) =>
+      send(settings.SAVE_TRAJECTORY_ENDPOINT, { method: 'POST', apiKey, form: multipart(taskId, [file]) }),
+    /** The Dec-2025 protocol: ask the control plane to deliver the result to the task's callback. */
+    callback: (apiKey: string, taskId: string, callbackUrl: CallbackUrl) =>
+      send(settings.CALLBACK_ENDPOINT, { method: 'PUT', apiKey, json: { task_id: taskId, callback_url: callbackUrl } }),
+  };
+}
+
+export type ControlPlaneClient = ReturnType<typeof createControlPlaneClient>;
+
+function multipart(taskId: string, files: MultipartFile[]): FormData {
+  const form = new FormData();
+  form.append('task_id', taskId);
+  for (const file of files) {
+    form.append(file.field, new Blob([file.content], { type: file.contentType }), file.filename);
+  }
+  return form;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message a control plane put in its error body (`error`, `message` or FastAPI's `detail`). */
+function upstreamMessage(body: unknown, text: string, status: number): string {
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>;
+    for (const key of ['error', 'message', 'detail']) {
+      const value = record[key];
+      if (typeof value === 'string' && value) return value;
+      if (value !== undefined && value !== null && typeof value === 'object') return JSON.stringify(value);
+    }
+  }
+  return text.trim().slice(0, 500) || `HTTP ${status}`;
+}
+
+function describeFetchError(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? errorMessage(error);
+}

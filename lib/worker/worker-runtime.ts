@@ -1,0 +1,24 @@
+import type { InferenceRequest } from '../schemas/wire/inference-request.js';
+import type { Task } from '../schemas/wire/task.js';
+
+export type HealthReport =
+  | { healthy: true; taskRunning: boolean; queuedTasks: number }
+  | { healthy: false; message: string };
+
+export type AllocationResult = {
+  taskIds: string[];
+  /** Tasks refused at acceptance (their recording cannot run); each was reported failed. */
+  rejected: { task_id: string; error: string }[];
+};
+
+/**
+ * What the HTTP handlers need from a worker. The local process implements it with an in-memory
+ * queue; other runtimes (a queue service, an ECS fleet) provide their own implementation.
+ */
+export interface WorkerRuntime {
+  submitInference(request: InferenceRequest): Promise<{ taskId: string }>;
+  allocateTasks(tasks: Task[]): Promise<AllocationResult>;
+  health(): HealthReport;
+  isTaskRunning(): boolean;
+  setChildProcessId(childProcessId: string, uniqueChildArn?: string | null): void;
+}
