@@ -1,0 +1,21 @@
+// Builds the local entry points into dist/ with esbuild. Dependencies stay in node_modules
+// (native better-sqlite3, the Chromium archive inside @sparticuz/chromium).
+import { build } from 'esbuild';
+import { readdirSync } from 'node:fs';
+
+const handlers = readdirSync('handlers')
+  .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+  .map((name) => `handlers/${name}`);
+
+await build({
+  entryPoints: ['infra/local/main.ts', 'infra/local/control-plane.ts', ...handlers],
+  outdir: 'dist',
+  outbase: '.',
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+});

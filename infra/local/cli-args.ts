@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util';
+
+export type WorkerCliArgs = { host: string; port: number | undefined; childProcessId: string; help: boolean };
+
+export const WORKER_USAGE = `Usage: npm start -- [--host HOST] [--port PORT] [--child-process-id N]
+
+  --host HOST              address to listen on (default 127.0.0.1; use 0.0.0.0 in a container)
+  --port PORT              port of the worker (default CHILD_PORT_OFFSET + child process id, i.e. 9000)
+  --child-process-id N     this worker's number, reported to the control plane (default 0)
+  -h, --help               show this help
+
+Settings come from the env file named by ENV_PATH and the environment (see README).`;
+
+/** The original's flags (`--child_process_id` is accepted too). */
+export function parseWorkerArgs(argv: string[]): WorkerCliArgs {
+  const normalized = argv.map((arg) => (arg.startsWith('--child_process_id') ? arg.replace('--child_process_id', '--child-process-id') : arg));
+  const { values } = parseArgs({
+    args: normalized,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string' },
+      'child-process-id': { type: 'string', default: '0' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const childProcessId = values['child-process-id'];
+  if (!/^\d+$/.test(childProcessId)) throw new Error(`--child-process-id must be a whole number, got "${childProcessId}"`);
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  }
+  return { host: values.host, port, childProcessId, help: values.help };
+}

@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { LoadedSettings } from '../../lib/config/settings.js';
+import type { Logger } from '../../lib/log/logger.js';
+import { createNodeServer } from '../../lib/http/node-server.js';
+import { createLocalRuntime } from '../../lib/worker/create-local-runtime.js';
+import { setWorkerRuntime } from '../../lib/worker/runtime-registry.js';
+import { startControlPlane } from '../../lib/control-plane/embedded/start-control-plane.js';
+import { WORKER_ROUTES } from './worker-routes.js';
+
+export type StartWorkerOptions = {
+  loaded: LoadedSettings;
+  host: string;
+  port?: number;
+  childProcessId: string;
+  logger: Logger;
+};
+
+export type RunningWorker = { workerUrl: string; controlPlaneUrl: string | undefined; close(): Promise<void> };
+
+const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * Starts the local worker: the embedded control plane first (when SERVER_URL points at this
+ * machine, or when asked), then the worker's HTTP server over the same handlers Lambda runs.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { settings } = options.loaded;
+  const serverUrl = new URL(settings.SERVER_URL);
+  const embedded = settings.EMBEDDED_CONTROL_PLANE === 'on' || (settings.EMBEDDED_CONTROL_PLANE === 'auto' && LOCAL_HOSTNAMES.has(serverUrl.hostname));
+  const controlPlane = embedded
+    ? await startControlPlane({
+        settings,
+        host: serverUrl.hostname === 'localhost' ? '127.0.0.1' : serverUrl.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(serverUrl.port || (serverUrl.protocol === 'https:' ? 443 : 80)),
+        logger: options.logger.child({ component: 'control-plane' }),
+      })
+    : undefined;
+
+  const runtime = createLocalRuntime(settings, { logger: options.logger.child({ component: 'worker' }), childProcessId: options.childProcessId });
+  setWorkerRuntime(runtime);
+  const server = createNodeServer([...WORKER_ROUTES], { logger: options.logger.child({ component: 'worker-http' }) });
+  const port = options.port ?? settings.CHILD_PORT_OFFSET + Number(options.childProcessId);
+  try {
+    await listen(server, port, options.host);
+  } catch (error) {
+    await controlPlane?.close();
+    await runtime.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    workerUrl: `http://${host}:${address.port}`,
+    controlPlaneUrl: controlPlane?.url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await runtime.close();
+      setWorkerRuntime(undefined);
+      await controlPlane?.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,21 @@
+import { handler as allocateTask } from '../../handlers/allocate-task.js';
+import { handler as health } from '../../handlers/health.js';
+import { handler as inference } from '../../handlers/inference.js';
+import { handler as isTaskRunning } from '../../handlers/is-task-running.js';
+import { handler as setChildProcessId } from '../../handlers/set-child-process-id.js';
+import type { Route } from '../../lib/http/node-server.js';
+
+/** Task lists from a master can be large: each Task may carry its whole recording. */
+const ALLOCATE_TASK_MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/**
+ * THE worker route table: each route maps to a handler's Lambda export, so the local shim runs
+ * exactly what Lambda runs. template.yaml declares the same routes (a test keeps them equal).
+ */
+export const WORKER_ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/inference', handler: inference },
+  { method: 'GET', path: '/health', handler: health },
+  { method: 'GET', path: '/is_task_running', handler: isTaskRunning },
+  { method: 'POST', path: '/allocate_task', handler: allocateTask, maxBodyBytes: ALLOCATE_TASK_MAX_BODY_BYTES },
+  { method: 'POST', path: '/set_child_process_id', handler: setChildProcessId },
+];

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
+import { loadSettings } from './settings.js';
+
+const files = (content: Record<string, string>) => (path: string) => {
+  const text = content[path];
+  if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+  return text;
+};
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('CONFIG_INVALID');
+    return (error as Error).message;
+  }
+  throw new Error('expected loadSettings to throw');
+}
+
+describe('loadSettings', () => {
+  it('uses the development defaults and the original defaults when ENV_PATH is unset', () => {
+    const { settings, usedDevDefaults } = loadSettings({});
+    expect(usedDevDefaults).toBe(true);
+    expect(settings.DEPLOYMENT).toBe('dev');
+    expect(settings.SERVER_URL).toBe('http://localhost:8000');
+    expect(settings.INFERENCE_ENDPOINT).toBe('api/v1/inference');
+    expect(settings.SAVE_DOWNLOADS_ENDPOINT).toBe('api/v1/save_downloads');
+    expect(settings.CALLBACK_ENDPOINT).toBe('api/v1/callback');
+    expect(settings.CHILD_PORT_OFFSET).toBe(9000);
+  });
+
+  it('reads the env file named by ENV_PATH and lets the process environment override it', () => {
+    const readFile = files({ '/etc/worker.env': 'API_KEY=file-key-123\nDEPLOYMENT=prod\nCHILD_PORT_OFFSET=9100\n' });
+    const { settings, usedDevDefaults } = loadSettings({ ENV_PATH: '/etc/worker.env', CHILD_PORT_OFFSET: '9200' }, readFile);
+    expect(usedDevDefaults).toBe(false);
+    expect(settings.API_KEY).toBe('file-key-123');
+    expect(settings.DEPLOYMENT).toBe('prod');
+    expect(settings.CHILD_PORT_OFFSET).toBe(9200);
+  });
+
+  it('accepts OPTEXITY_API_KEY and lower-case keys as the original does', () => {
+    const readFile = files({ '/e': 'optexity_api_key=alias-key-123\ndeployment=dev\n' });
+    expect(loadSettings({ ENV_PATH: '/e' }, readFile).settings.API_KEY).toBe('alias-key-123');
+  });
+
+  it('lists every missing setting in one message when an env file is used', () => {
+    const message = problemsOf(() => loadSettings({ ENV_PATH: '/e' }, files({ '/e': '# empty\n' })));
+    expect(message).toContain('API_KEY: required');
+    expect(message).toContain('DEPLOYMENT: required');
+  });
+
+  it('names every invalid value together with an unreadable env file', () => {
+    const message = problemsOf(() => loadSettings({ ENV_PATH: '/nope', SERVER_URL: 'ftp://x', CHILD_PORT_OFFSET: 'abc', DEPLOYMENT: 'staging', API_KEY: 'long-enough-key' }, files({})));
+    expect(message).toContain('ENV_PATH /nope: cannot be read (ENOENT)');
+    expect(message).toMatch(/SERVER_URL: /);
+    expect(message).toMatch(/CHILD_PORT_OFFSET: /);
+    expect(message).toMatch(/DEPLOYMENT: /);
+  });
+
+  it('refuses the built-in development key in production', () => {
+    expect(problemsOf(() => loadSettings({ DEPLOYMENT: 'prod' }))).toContain('API_KEY: the built-in development key cannot be used with DEPLOYMENT=prod');
+  });
+});
