@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | 'BAD_JSON'
+  | 'BAD_MULTIPART'
   | 'VALIDATION_FAILED'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'

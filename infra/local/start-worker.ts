@@ -37,7 +37,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       })
     : undefined;
 
-  const runtime = createLocalRuntime(settings, { logger: options.logger.child({ component: 'worker' }), childProcessId: options.childProcessId });
+  // With port 0 (tests) the control plane picks its port: the worker must call that one.
+  const workerSettings = controlPlane ? { ...settings, SERVER_URL: controlPlane.url } : settings;
+  const runtime = createLocalRuntime(workerSettings, { logger: options.logger.child({ component: 'worker' }), childProcessId: options.childProcessId });
   setWorkerRuntime(runtime);
   const server = createNodeServer([...WORKER_ROUTES], { logger: options.logger.child({ component: 'worker-http' }) });
   const port = options.port ?? settings.CHILD_PORT_OFFSET + Number(options.childProcessId);

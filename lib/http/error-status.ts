@@ -6,6 +6,7 @@ import { AppError, ControlPlaneRejectedError, type ErrorCode, type Problem } fro
  */
 const STATUS_BY_CODE: Record<ErrorCode, number | ((error: AppError) => number)> = {
   BAD_JSON: 400,
+  BAD_MULTIPART: 400,
   VALIDATION_FAILED: 422,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,

@@ -54,6 +54,12 @@ export function toLambdaEvent(
   };
 }
 
+/**
+ * The largest delay a Node timer holds; middy arms a timer for the remaining time, and a larger
+ * value would fire after 1 ms (a "timeout" on every request).
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A Lambda context for in-process calls; there is no deadline outside Lambda. */
 export function localLambdaContext(functionName: string): Context {
   return {
@@ -65,7 +71,7 @@ export function localLambdaContext(functionName: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: 'local',
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Number.MAX_SAFE_INTEGER,
+    getRemainingTimeInMillis: () => MAX_TIMER_MS,
     done: () => {},
     fail: () => {},
     succeed: () => {},

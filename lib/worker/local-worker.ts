@@ -25,7 +25,6 @@ export type LocalWorkerOptions = {
 export type LocalWorker = WorkerRuntime & {
   /** Resolves once the queue is empty and no task runs. */
   idle(): Promise<void>;
-  close(): Promise<void>;
 };
 
 type RunningTask = { task: Task; startedAt: Date };

@@ -22,7 +22,21 @@ export function setWorkerRuntimeFactory(create: () => Promise<WorkerRuntime>): v
 
 export async function getWorkerRuntime(): Promise<WorkerRuntime> {
   if (current) return current;
-  if (!factory) throw new Error('No worker runtime is registered in this process');
-  pending ??= factory().then((runtime) => (current = runtime));
+  pending ??= (factory ?? createRuntimeFromSettings)().then((runtime) => (current = runtime));
   return pending;
+}
+
+/**
+ * A handler invoked with no runtime registered (a bare Lambda invocation, the event runner)
+ * gets the local worker built from settings. Imported lazily: the handlers that never need it
+ * stay light.
+ */
+async function createRuntimeFromSettings(): Promise<WorkerRuntime> {
+  const [{ getLoadedSettings }, { createLocalRuntime }, { createLogger }] = await Promise.all([
+    import('../config/settings.js'),
+    import('./create-local-runtime.js'),
+    import('../log/logger.js'),
+  ]);
+  const { settings } = getLoadedSettings();
+  return createLocalRuntime(settings, { logger: createLogger({ level: settings.LOG_LEVEL, bindings: { component: 'worker' } }), childProcessId: '0' });
 }

@@ -21,4 +21,6 @@ export interface WorkerRuntime {
   health(): HealthReport;
   isTaskRunning(): boolean;
   setChildProcessId(childProcessId: string, uniqueChildArn?: string | null): void;
+  /** Stops taking tasks, finishes the queued ones, releases the browser. */
+  close(): Promise<void>;
 }

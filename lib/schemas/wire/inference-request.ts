@@ -19,7 +19,7 @@ export const InferenceRequest = z
   })
   .superRefine((request, ctx) => {
     request.unique_parameter_names.forEach((name, index) => {
-      if (!(name in request.input_parameters) && !(name in request.secure_parameters)) {
+      if (!Object.hasOwn(request.input_parameters, name) && !Object.hasOwn(request.secure_parameters, name)) {
         ctx.addIssue({
           code: 'custom',
           path: ['unique_parameter_names', index],

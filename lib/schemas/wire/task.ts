@@ -66,17 +66,17 @@ export const Task = z
   })
   .superRefine((task, ctx) => {
     task.unique_parameter_names.forEach((name, index) => {
-      if (!(name in task.input_parameters)) {
+      if (!Object.hasOwn(task.input_parameters, name) && !Object.hasOwn(task.secure_parameters, name)) {
         ctx.addIssue({
           code: 'custom',
           path: ['unique_parameter_names', index],
-          message: `"${name}" is not a key of input_parameters`,
+          message: `"${name}" is not a key of input_parameters or secure_parameters`,
         });
       }
     });
   })
   .transform((task) => {
-    const unique = uniqueParameters(task.input_parameters, task.unique_parameter_names);
+    const unique = uniqueParameters({ ...task.secure_parameters, ...task.input_parameters }, task.unique_parameter_names);
     return {
       ...task,
       unique_parameters: unique ?? task.unique_parameters ?? null,
@@ -86,7 +86,7 @@ export const Task = z
 export type Task = z.infer<typeof Task>;
 export type TaskInput = z.input<typeof Task>;
 
-function uniqueParameters(input: ParameterValues, names: string[]): Record<string, unknown[]> | undefined {
+function uniqueParameters(input: Record<string, unknown[]>, names: string[]): Record<string, unknown[]> | undefined {
   if (names.length === 0) return undefined;
   return Object.fromEntries(names.map((name) => [name, input[name] ?? []]));
 }

@@ -1,0 +1,37 @@
+import type { Problem } from '../errors.js';
+import type { Automation } from '../schemas/automation/automation.js';
+import { secureKindProblem } from './check-supported-features.js';
+import { SecureParameters } from './runner/secure-values.js';
+import { problemsFromZod } from '../http/problems.js';
+
+type TaskParameters = { input_parameters: Record<string, unknown>; secure_parameters: Record<string, unknown> };
+
+function keyProblems(field: string, given: Record<string, unknown>, expected: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  for (const name of Object.keys(expected)) {
+    if (!Object.hasOwn(given, name)) problems.push({ path: `${field}.${name}`, message: 'required by the recording' });
+  }
+  for (const name of Object.keys(given)) {
+    if (!Object.hasOwn(expected, name)) problems.push({ path: `${field}.${name}`, message: 'not a parameter of the recording' });
+  }
+  return problems;
+}
+
+/**
+ * As the original's Task validator: the task's input and secure parameter names must be
+ * exactly the recording's. Secure values must also be of a kind this worker can resolve.
+ */
+export function checkTaskParameters(automation: Automation, task: TaskParameters): Problem[] {
+  const problems = [
+    ...keyProblems('input_parameters', task.input_parameters, automation.parameters.input_parameters),
+    ...keyProblems('secure_parameters', task.secure_parameters, automation.parameters.secure_parameters),
+  ];
+  const secure = SecureParameters.safeParse(task.secure_parameters);
+  if (!secure.success) return [...problems, ...problemsFromZod(secure.error, ['secure_parameters'])];
+  for (const [name, entries] of Object.entries(secure.data)) {
+    entries.forEach((entry, index) => {
+      if (!entry.totp) problems.push({ path: `secure_parameters.${name}[${index}]`, message: secureKindProblem(entry) });
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,113 @@
+import { writeFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import type { KeyPressAction } from '../../../schemas/automation/locator-actions.js';
+import type { CloseTabsUntilAction, DownloadUrlAsPdfAction, ScrollAction } from '../../../schemas/automation/page-actions.js';
+import { freePath, safeFileName } from '../downloads.js';
+import { currentPage, type RunState } from '../run-state.js';
+import { isTimeoutError, sleep } from '../wait.js';
+import { requirePlaywrightKey } from './key-names.js';
+
+const GOTO_TIMEOUT_MS = 10_000;
+const GOTO_ATTEMPTS = 3;
+
+/**
+ * The original's go_to_url: 10 s per attempt, a timeout is accepted as "arrived" (slow pages
+ * keep loading while the next step waits for its element), other errors are retried and then
+ * logged. Navigation never fails the task; the next step finds out whether the page is usable.
+ */
+export async function goToUrl(state: RunState, url: string): Promise<void> {
+  for (let attempt = 1; attempt <= GOTO_ATTEMPTS; attempt++) {
+    try {
+      await currentPage(state).goto(url, { timeout: GOTO_TIMEOUT_MS });
+      return;
+    } catch (error) {
+      if (isTimeoutError(error)) return;
+      state.logger.warn('navigation failed', { url, attempt, error });
+      if (attempt < GOTO_ATTEMPTS) await sleep(attempt * 1000, state.signal);
+    }
+  }
+}
+
+export async function goBack(state: RunState): Promise<void> {
+  try {
+    await currentPage(state).goBack({ timeout: GOTO_TIMEOUT_MS });
+  } catch (error) {
+    if (!isTimeoutError(error)) throw error;
+  }
+}
+
+const SCROLL_STEP_PX = 2000;
+const SCROLL_PAUSE_MS = 300;
+/** Scrolling "to the end" stops once the position has not moved this many times in a row. */
+const SCROLL_STILL_LIMIT = 3;
+const SCROLL_MAX_STEPS = 200;
+
+export async function scroll(state: RunState, action: ScrollAction): Promise<void> {
+  const page = currentPage(state);
+  const sign = action.down ? 1 : -1;
+  if (action.amount !== -1) {
+    await page.mouse.wheel(0, sign * action.amount);
+    return;
+  }
+  let still = 0;
+  let last = await scrollY(page);
+  for (let step = 0; step < SCROLL_MAX_STEPS && still < SCROLL_STILL_LIMIT; step++) {
+    await page.mouse.wheel(0, sign * SCROLL_STEP_PX);
+    await sleep(SCROLL_PAUSE_MS, state.signal);
+    const now = await scrollY(page);
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+}
+
+function scrollY(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+}
+
+/**
+ * Brings a tab to the front. As in the original, later commands still run on the last tab:
+ * recordings made there rely on it.
+ */
+export async function switchTab(state: RunState, tabIndex: number): Promise<void> {
+  const pages = state.context.pages();
+  const page = pages.at(tabIndex);
+  if (!page) throw new Error(`switch_tab: there is no tab ${tabIndex} (${pages.length} open)`);
+  await page.bringToFront();
+}
+
+export async function closeCurrentTab(state: RunState): Promise<void> {
+  const pages = state.context.pages();
+  if (pages.length > 1) await pages.at(-1)?.close();
+}
+
+export async function closeTabsUntil(state: RunState, action: CloseTabsUntilAction): Promise<void> {
+  for (;;) {
+    const pages = state.context.pages();
+    const last = pages.at(-1);
+    if (!last || pages.length <= 1) return;
+    if (action.matching_url !== null && last.url().includes(action.matching_url)) return;
+    if (action.tab_index !== null && pages.length === action.tab_index + 1) return;
+    await last.close();
+  }
+}
+
+/** The original validates this action but never runs it; closing the others is what it says. */
+export async function closeAllButLastTab(state: RunState): Promise<void> {
+  const pages = state.context.pages();
+  for (const page of pages.slice(0, -1)) await page.close();
+}
+
+export async function keyPress(state: RunState, action: KeyPressAction): Promise<void> {
+  const keys = typeof action.type === 'string' ? [action.type] : action.type;
+  const page = currentPage(state);
+  for (const key of keys) await page.keyboard.press(requirePlaywrightKey(key));
+}
+
+/** Fetches a URL (the current page's when none is recorded) with the page's cookies into downloads/. */
+export async function downloadUrlAsPdf(state: RunState, action: DownloadUrlAsPdfAction): Promise<void> {
+  const url = action.url ?? currentPage(state).url();
+  const response = await state.context.request.get(url, { timeout: state.downloadTimeoutMs });
+  if (!response.ok()) throw new Error(`download_url_as_pdf: ${url} answered ${response.status()}`);
+  const target = await freePath(state.paths.downloadsDirectory, safeFileName(action.download_filename));
+  await writeFile(target, await response.body());
+}

@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { InteractionAction } from '../../../schemas/automation/interaction-action.js';
+import type { UploadFileAction } from '../../../schemas/automation/locator-actions.js';
+import { safeFileName } from '../downloads.js';
+import type { RunState } from '../run-state.js';
+import { check, clickElement, hover, inputText, selectOption, uncheck, uploadFile } from './element-actions.js';
+import {
+  closeAllButLastTab,
+  closeCurrentTab,
+  closeTabsUntil,
+  downloadUrlAsPdf,
+  goBack,
+  goToUrl,
+  keyPress,
+  scroll,
+  switchTab,
+} from './page-actions.js';
+
+/** Runs the one sub-action of an interaction_action (already substituted). */
+export async function runInteraction(state: RunState, action: InteractionAction): Promise<void> {
+  const tries = { maxTries: action.max_tries, timeoutSeconds: action.max_timeout_seconds_per_try };
+  if (action.click_element) return clickElement(state, action.click_element, tries);
+  if (action.input_text) return inputText(state, action.input_text, tries);
+  if (action.select_option) return selectOption(state, action.select_option, tries);
+  if (action.check) return check(state, action.check, tries);
+  if (action.uncheck) return uncheck(state, action.uncheck, tries);
+  if (action.hover) return hover(state, action.hover, tries);
+  if (action.upload_file) return runUpload(state, action.upload_file, tries);
+  if (action.go_to_url) return goToUrl(state, action.go_to_url.url);
+  if (action.go_back) return goBack(state);
+  if (action.scroll) return scroll(state, action.scroll);
+  if (action.switch_tab) return switchTab(state, action.switch_tab.tab_index);
+  if (action.close_current_tab) return closeCurrentTab(state);
+  if (action.close_tabs_until) return closeTabsUntil(state, action.close_tabs_until);
+  if (action.close_all_but_last_tab) return closeAllButLastTab(state);
+  if (action.key_press) return keyPress(state, action.key_press);
+  if (action.download_url_as_pdf) return downloadUrlAsPdf(state, action.download_url_as_pdf);
+  // Acceptance refuses the rest (agentic tasks need an LLM agent); reaching here is a bug.
+  throw new Error('interaction_action: this sub-action is not supported by this worker');
+}
+
+/** A `file_url` is fetched into a temporary file that is removed once the upload is done. */
+async function runUpload(state: RunState, action: UploadFileAction, tries: { maxTries: number; timeoutSeconds: number }): Promise<void> {
+  if (action.file_path) return uploadFile(state, action, tries, action.file_path);
+  const url = action.file_url ?? '';
+  if (!/^https?:\/\//i.test(url)) throw new Error('upload_file: file_url must be an http(s) URL');
+  const response = await state.context.request.get(url, { timeout: state.downloadTimeoutMs });
+  if (!response.ok()) throw new Error(`upload_file: ${url} answered ${response.status()}`);
+  const dir = await mkdtemp(join(state.paths.taskDirectory, 'upload-'));
+  try {
+    const file = join(dir, safeFileName(new URL(url).pathname.split('/').at(-1) ?? '', `upload${extname(new URL(url).pathname)}`));
+    await writeFile(file, await response.body());
+    await uploadFile(state, action, tries, file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,85 @@
+import type { Page } from 'playwright-core';
+import type { ActionNode } from '../../schemas/automation/action-node.js';
+import { actionKindOf } from '../../schemas/automation/action-kind.js';
+import { runExtraction } from './extraction/run-extraction.js';
+import { runInteraction } from './interaction/run-interaction.js';
+import { countLocator, setVariable } from './misc-actions.js';
+import { currentPage, variableSources, type RunState } from './run-state.js';
+import { sleepForPageToLoad } from './sleep-for-page-load.js';
+import { writeStepFiles, type BrowserSnapshot } from './step-files.js';
+import { substituteActionNode } from './substitute-action-node.js';
+import { sleep } from './wait.js';
+
+/**
+ * One action node, as the original's run_action_node: the before-sleep, a step number, the
+ * variables filled in, a snapshot of the page, the action, the step's files, then the wait for
+ * a new tab or for the page to load (end_sleep_time is an upper bound, not a fixed sleep).
+ */
+export async function runActionNode(state: RunState, node: ActionNode): Promise<void> {
+  await sleep(node.before_sleep_time * 1000, state.signal);
+  state.stepIndex += 1;
+  const stepIndex = state.stepIndex;
+  const kind = actionKindOf(node);
+  const startedAt = new Date();
+  const outputsBefore = state.outputData.length;
+  const action = substituteActionNode(node, variableSources(state));
+  const snapshot = await snapshotPage(currentPage(state));
+  const pagesBefore = state.context.pages().length;
+  let failure: unknown;
+  try {
+    await dispatch(state, action);
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    const completedAt = new Date();
+    state.logger.info('step finished', {
+      step_index: stepIndex,
+      action: kind,
+      duration_ms: completedAt.getTime() - startedAt.getTime(),
+      outcome: failure === undefined ? 'success' : 'failed',
+      ...(failure === undefined ? {} : { error: failure instanceof Error ? failure.message : String(failure) }),
+    });
+    await writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) }).catch(
+      (error: unknown) => state.logger.error('could not write step files', { step_index: stepIndex, error }),
+    );
+  }
+  if (node.expect_new_tab) await waitForNewTab(state, pagesBefore, node.max_new_tab_wait_time);
+  else await sleepForPageToLoad(currentPage(state), node.end_sleep_time, state.signal);
+}
+
+async function dispatch(state: RunState, node: ActionNode): Promise<void> {
+  if (node.interaction_action) {
+    // network_call extractions read what happened since the last interaction.
+    state.network.clear();
+    return runInteraction(state, node.interaction_action);
+  }
+  if (node.extraction_action) return runExtraction(state, node.extraction_action);
+  if (node.sleep_action) return sleep(node.sleep_action.sleep_time * 1000, state.signal);
+  if (node.fail_state_action) throw new Error(node.fail_state_action.failure_message);
+  if (node.misc_action) {
+    if (node.misc_action.set_variable) return setVariable(state, node.misc_action.set_variable);
+    if (node.misc_action.llm_query) throw new Error('misc_action.llm_query needs an LLM, which this worker does not provide');
+    if (node.misc_action.count_locator) return countLocator(state, node.misc_action.count_locator);
+    return;
+  }
+  // Acceptance refuses every other kind; reaching here is a bug worth a clear message.
+  throw new Error(`${actionKindOf(node)} is not supported by this worker`);
+}
+
+/** The viewport as the step began; a page that cannot be captured still gets its url. */
+async function snapshotPage(page: Page): Promise<BrowserSnapshot> {
+  const screenshot = await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null);
+  const title = await page.title().catch(() => '');
+  return { url: page.url(), title, screenshot };
+}
+
+/** The original polls each second; waiting for the page event answers as soon as the tab opens. */
+async function waitForNewTab(state: RunState, pagesBefore: number, seconds: number): Promise<void> {
+  if (state.context.pages().length > pagesBefore) return;
+  try {
+    await state.context.waitForEvent('page', { timeout: seconds * 1000 });
+  } catch {
+    state.logger.warn('expected a new tab, none opened', { step_index: state.stepIndex, waited_seconds: seconds });
+  }
+}

@@ -1,0 +1,107 @@
+import { readdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { Automation } from '../../schemas/automation/automation.js';
+import { taskPaths, type Task } from '../../schemas/wire/task.js';
+import type { TaskRunOutcome } from '../../worker/task-runner.js';
+import { goToUrl } from './interaction/page-actions.js';
+import { NetworkLog } from './network-log.js';
+import { runNodes } from './run-nodes.js';
+import type { RunState } from './run-state.js';
+import { writeStepFiles } from './step-files.js';
+import { resolveSecureValues } from './secure-values.js';
+
+export type RunAutomationOptions = {
+  task: Task;
+  automation: Automation;
+  browser: Browser;
+  logger: Logger;
+  signal?: AbortSignal;
+  downloadTimeoutSeconds: number;
+};
+
+/** The original's window size: recordings were made against a desktop layout. */
+const VIEWPORT = { width: 1920, height: 1080 };
+
+/**
+ * Runs one automation in a fresh browser context (no cookies or storage shared between tasks):
+ * open `automation.url`, run the nodes, then the post-processing nodes and a final full-page
+ * screenshot. Never throws for a failing automation: the outcome says what happened.
+ */
+export async function runAutomation(options: RunAutomationOptions): Promise<TaskRunOutcome> {
+  const { task, automation, logger } = options;
+  const context = await options.browser.newContext({ acceptDownloads: true, viewport: VIEWPORT });
+  const state: RunState = {
+    task,
+    automation,
+    context,
+    paths: taskPaths(task),
+    logger,
+    signal: options.signal,
+    network: new NetworkLog(),
+    downloadTimeoutMs: options.downloadTimeoutSeconds * 1000,
+    secure: resolveSecureValues(task),
+    generated: {},
+    outputData: [],
+    forLoopStatus: [],
+    stepIndex: -1,
+  };
+  let status: TaskRunOutcome['status'] = 'success';
+  let error: string | null = null;
+  const fail = (reason: unknown, prefix = '') => {
+    if (status === 'failed') return;
+    status = 'failed';
+    error = `${prefix}${errorMessage(reason)}`;
+  };
+  let finalScreenshot: string | null = null;
+  try {
+    state.network.attach(context);
+    acceptDialogs(context);
+    await context.newPage();
+    await goToUrl(state, automation.url);
+    await runNodes(state, automation.nodes);
+  } catch (reason) {
+    fail(reason);
+  }
+  try {
+    try {
+      await runNodes(state, automation.post_processing_nodes);
+    } catch (reason) {
+      fail(reason, 'post_processing_nodes: ');
+    }
+    finalScreenshot = await finalStep(state, automation.take_final_screenshot);
+  } finally {
+    await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
+  }
+  const downloads = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
+  return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads, tokenUsage: null };
+}
+
+/** Dialogs would block the page forever in a headless run: accept them, as the original. */
+function acceptDialogs(context: BrowserContext): void {
+  const onPage = (page: Page) => page.on('dialog', (dialog) => void dialog.accept().catch(() => {}));
+  context.pages().forEach(onPage);
+  context.on('page', onPage);
+}
+
+/** The original's final logging step: one more step folder, and the final full-page screenshot. */
+async function finalStep(state: RunState, takeScreenshot: boolean): Promise<string | null> {
+  const page = state.context.pages().at(-1);
+  if (!page) return null;
+  state.stepIndex += 1;
+  const startedAt = new Date();
+  const viewport = await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null);
+  const full = takeScreenshot ? await page.screenshot({ type: 'png', fullPage: true, timeout: 30_000 }).catch(() => null) : null;
+  const title = await page.title().catch(() => '');
+  await writeStepFiles(state, {
+    stepIndex: state.stepIndex,
+    tryIndex: 0,
+    startedAt,
+    completedAt: new Date(),
+    snapshot: { url: page.url(), title, screenshot: viewport },
+    node: null,
+    newOutputs: [],
+  }).catch((error: unknown) => state.logger.error('could not write the final step files', { error }));
+  return full ? full.toString('base64') : null;
+}

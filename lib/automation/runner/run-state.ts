@@ -1,0 +1,52 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Logger } from '../../log/logger.js';
+import type { Automation } from '../../schemas/automation/automation.js';
+import type { ForLoopStatus, OutputData } from '../../schemas/wire/control-plane-requests.js';
+import type { Task } from '../../schemas/wire/task.js';
+import type { taskPaths } from '../../schemas/wire/task.js';
+import type { VariableSources } from '../variables/substitute-variables.js';
+import type { NetworkLog } from './network-log.js';
+
+/** Everything one run of an automation reads and writes, passed to every node and action. */
+export type RunState = {
+  readonly task: Task;
+  readonly automation: Automation;
+  readonly context: BrowserContext;
+  readonly paths: ReturnType<typeof taskPaths>;
+  readonly logger: Logger;
+  readonly signal: AbortSignal | undefined;
+  readonly network: NetworkLog;
+  readonly downloadTimeoutMs: number;
+  /** Secure parameter values, resolved once per run. Never written to any file. */
+  readonly secure: Record<string, string[]>;
+  /** Variables produced by the run (`{name[i]}`); starts empty, as in the original. */
+  readonly generated: Record<string, unknown>;
+  readonly outputData: OutputData[];
+  readonly forLoopStatus: ForLoopStatus[][];
+  /** Index of the last step run; the first action node is step 0. */
+  stepIndex: number;
+};
+
+/** The page commands run on: always the last opened tab, as in the original. */
+export function currentPage(state: Pick<RunState, 'context'>): Page {
+  const page = state.context.pages().at(-1);
+  if (!page) throw new Error('The browser has no open page');
+  return page;
+}
+
+export function variableSources(state: Pick<RunState, 'task' | 'secure' | 'generated'>): VariableSources {
+  return { input: state.task.input_parameters, secure: state.secure, generated: state.generated };
+}
+
+/** The names an if/else condition or an expression may read: inputs, then generated variables. */
+export function expressionScope(state: Pick<RunState, 'task' | 'generated'>): Record<string, unknown> {
+  return { ...state.task.input_parameters, ...state.generated };
+}
+
+/** Stops the run between steps once the task has been cancelled or timed out. */
+export function throwIfAborted(state: Pick<RunState, 'signal'>): void {
+  if (state.signal?.aborted) {
+    const reason: unknown = state.signal.reason;
+    throw reason instanceof Error ? reason : new Error('The task was stopped');
+  }
+}

@@ -1,0 +1,29 @@
+import type { Route } from '../../http/node-server.js';
+import { jsonResponse } from '../../http/responses.js';
+import { automationRoutes } from './automation-routes.js';
+import { callbackRoutes } from './callback-routes.js';
+import { exampleRoutes } from './example-routes.js';
+import { inferenceRoutes } from './inference-routes.js';
+import { reportRoutes } from './report-routes.js';
+import { type ControlPlaneDeps, endpointPath, publicRoute } from './route-kit.js';
+import { taskQueryRoutes } from './task-query-routes.js';
+import { uploadRoutes } from './upload-routes.js';
+
+/**
+ * THE route table of the embedded control plane. Protocol paths come from the endpoint
+ * settings, resolved against SERVER_URL exactly as the worker's client resolves them.
+ */
+export function controlPlaneRoutes(deps: ControlPlaneDeps): Route[] {
+  return [
+    publicRoute(deps, { method: 'GET', path: endpointPath(deps.settings, deps.settings.HEALTH_ENDPOINT) }, async () =>
+      jsonResponse(200, { status: 'healthy' }),
+    ),
+    ...inferenceRoutes(deps),
+    ...reportRoutes(deps),
+    ...uploadRoutes(deps),
+    ...callbackRoutes(deps),
+    ...taskQueryRoutes(deps),
+    ...automationRoutes(deps),
+    ...exampleRoutes(deps),
+  ];
+}
