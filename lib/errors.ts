@@ -68,10 +68,13 @@ export class DuplicateTaskError extends AppError {
 /** The control plane answered with a 4xx: its status and message are passed on to our caller. */
 export class ControlPlaneRejectedError extends AppError {
   readonly upstreamStatus: number;
+  /** The task the control plane named (a duplicate's id), passed on to our caller. */
+  readonly taskId: string | undefined;
 
-  constructor(upstreamStatus: number, message: string) {
-    super('CONTROL_PLANE_REJECTED', message);
+  constructor(upstreamStatus: number, message: string, details: { taskId?: string; problems?: Problem[] } = {}) {
+    super('CONTROL_PLANE_REJECTED', message, { problems: details.problems });
     this.upstreamStatus = upstreamStatus;
+    this.taskId = details.taskId;
   }
 }
 

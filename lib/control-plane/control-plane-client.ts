@@ -57,7 +57,7 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions) {
     const text = await response.text().catch(() => '');
     const body = parseJson(text);
     if (response.status >= 400 && response.status < 500) {
-      throw new ControlPlaneRejectedError(response.status, upstreamMessage(body, text, response.status));
+      throw new ControlPlaneRejectedError(response.status, upstreamMessage(body, text, response.status), upstreamDetails(body));
     }
     if (!response.ok) {
       throw new AppError('CONTROL_PLANE_BAD_RESPONSE', `Control plane at ${url} answered ${response.status}: ${upstreamMessage(body, text, response.status)}`);
@@ -127,6 +127,17 @@ function upstreamMessage(body: unknown, text: string, status: number): string {
     }
   }
   return text.trim().slice(0, 500) || `HTTP ${status}`;
+}
+
+const UpstreamDetails = z.object({
+  task_id: z.string().optional().catch(undefined),
+  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional().catch(undefined),
+});
+
+/** A duplicate's task id and located problems, when the control plane's error body has them. */
+function upstreamDetails(body: unknown): { taskId?: string; problems?: { path: string; message: string }[] } {
+  const parsed = UpstreamDetails.safeParse(body);
+  return parsed.success ? { taskId: parsed.data.task_id, problems: parsed.data.problems } : {};
 }
 
 function describeFetchError(error: unknown): string {

@@ -8,7 +8,7 @@ import { createTarGz } from '../../artifacts/tar-gz.js';
 import { createLogger } from '../../log/logger.js';
 import { InferenceRequest } from '../../schemas/wire/inference-request.js';
 import type { Task } from '../../schemas/wire/task.js';
-import { bodyOf, simpleAutomation, startTestControlPlane, TINY_PNG_BASE64, type TestControlPlane } from './test-support.js';
+import { bodyOf, simpleAutomation, startTestControlPlane, TINY_PNG_BASE64, type TestControlPlane } from '../../../test/support/control-plane.js';
 
 type Received = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
 

@@ -6,7 +6,7 @@ import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceRequest } from '../../schemas/wire/inference-request.js';
 import type { Task } from '../../schemas/wire/task.js';
-import { bodyOf, simpleAutomation, startTestControlPlane, type TestControlPlane } from './test-support.js';
+import { bodyOf, simpleAutomation, startTestControlPlane, type TestControlPlane } from '../../../test/support/control-plane.js';
 
 type TarEntry = { name: string; content?: string; type?: 'file' | 'symlink' | 'directory'; linkname?: string };
 

@@ -6,7 +6,7 @@ import { createTarGz, readTarGz } from '../../artifacts/tar-gz.js';
 import { ControlPlaneRejectedError } from '../../errors.js';
 import { InferenceRequest } from '../../schemas/wire/inference-request.js';
 import { Task } from '../../schemas/wire/task.js';
-import { bodyOf, simpleAutomation, startTestControlPlane, TEST_API_KEY, TINY_PNG_BASE64, type TestControlPlane } from './test-support.js';
+import { bodyOf, simpleAutomation, startTestControlPlane, TEST_API_KEY, TINY_PNG_BASE64, type TestControlPlane } from '../../../test/support/control-plane.js';
 
 const now = () => new Date().toISOString();
 

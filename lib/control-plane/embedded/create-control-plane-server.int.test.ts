@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Settings } from '../../config/settings.js';
 import { silentLogger } from '../../log/logger.js';
 import { createControlPlaneServer } from './start-control-plane.js';
-import { TEST_API_KEY } from './test-support.js';
+import { TEST_API_KEY } from '../../../test/support/control-plane.js';
 
 describe('createControlPlaneServer', () => {
   let root: string;

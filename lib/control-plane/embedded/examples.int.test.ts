@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRecording } from '../../automation/validate-recording.js';
 import { InferenceRequest } from '../../schemas/wire/inference-request.js';
 import { EXAMPLE_REPORTS, exampleReportCsv } from './example-data.js';
-import { bodyOf, startTestControlPlane, type TestControlPlane } from './test-support.js';
+import { bodyOf, startTestControlPlane, type TestControlPlane } from '../../../test/support/control-plane.js';
 
 const AUTOMATIONS_DIR = fileURLToPath(new URL('../../../automations/', import.meta.url));
 const PAGES_DIR = fileURLToPath(new URL('../../../examples/pages/', import.meta.url));

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Settings } from '../../config/settings.js';
-import { silentLogger, type Logger } from '../../log/logger.js';
-import { createControlPlaneClient } from '../control-plane-client.js';
-import { startControlPlane } from './start-control-plane.js';
+import { Settings } from '../../lib/config/settings.js';
+import { silentLogger, type Logger } from '../../lib/log/logger.js';
+import { createControlPlaneClient } from '../../lib/control-plane/control-plane-client.js';
+import { startControlPlane } from '../../lib/control-plane/embedded/start-control-plane.js';
 
 /** Shared by the integration tests: a real control plane on 127.0.0.1:0 over temp folders. */
 
