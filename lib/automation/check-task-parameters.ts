@@ -2,30 +2,32 @@ import type { Problem } from '../errors.js';
 import type { Automation } from '../schemas/automation/automation.js';
 import { secureKindProblem } from './check-supported-features.js';
 import { SecureParameters } from './runner/secure-values.js';
-import { problemsFromZod } from '../http/problems.js';
+import { formatPath, problemsFromZod } from '../http/problems.js';
 
 type TaskParameters = { input_parameters: Record<string, unknown>; secure_parameters: Record<string, unknown> };
 
 function keyProblems(field: string, given: Record<string, unknown>, expected: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   for (const name of Object.keys(expected)) {
-    if (!Object.hasOwn(given, name)) problems.push({ path: `${field}.${name}`, message: 'required by the recording' });
+    if (!Object.hasOwn(given, name)) problems.push({ path: formatPath([field, name]), message: 'is required by the recording' });
   }
   for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(expected, name)) problems.push({ path: `${field}.${name}`, message: 'not a parameter of the recording' });
+    if (!Object.hasOwn(expected, name)) problems.push({ path: formatPath([field, name]), message: 'is not a parameter of the recording' });
   }
   return problems;
 }
 
-/**
- * As the original's Task validator: the task's input and secure parameter names must be
- * exactly the recording's. Secure values must also be of a kind this worker can resolve.
- */
-export function checkTaskParameters(automation: Automation, task: TaskParameters): Problem[] {
-  const problems = [
+/** As the original's Task validator: the input and secure parameter names are exactly the recording's. */
+export function parameterNameProblems(automation: Automation, task: TaskParameters): Problem[] {
+  return [
     ...keyProblems('input_parameters', task.input_parameters, automation.parameters.input_parameters),
     ...keyProblems('secure_parameters', task.secure_parameters, automation.parameters.secure_parameters),
   ];
+}
+
+/** The names as above, and secure values of a kind this worker can resolve. */
+export function checkTaskParameters(automation: Automation, task: TaskParameters): Problem[] {
+  const problems = parameterNameProblems(automation, task);
   const secure = SecureParameters.safeParse(task.secure_parameters);
   if (!secure.success) return [...problems, ...problemsFromZod(secure.error, ['secure_parameters'])];
   for (const [name, entries] of Object.entries(secure.data)) {

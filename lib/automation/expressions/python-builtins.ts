@@ -1,4 +1,4 @@
-import { pythonRepr, pythonStr } from '../variables/python-str.js';
+import { pythonRepr, pythonStr } from '../../python/python-str.js';
 import { pyError } from './expression-errors.js';
 import type { BuiltinFunction } from './python-ast.js';
 import { add, pythonOrder } from './python-operators.js';

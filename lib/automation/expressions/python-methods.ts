@@ -1,4 +1,4 @@
-import { pythonRepr } from '../variables/python-str.js';
+import { pythonRepr } from '../../python/python-str.js';
 import { pyError } from './expression-errors.js';
 import type { MethodName } from './python-ast.js';
 import { pythonEquals } from './python-operators.js';

@@ -1,5 +1,5 @@
-import { pythonJsonDumps } from './python-json.js';
-import { pythonStr } from './python-str.js';
+import { pythonJsonDumps } from '../../python/python-json.js';
+import { pythonStr } from '../../python/python-str.js';
 
 /** The values `{name[i]}` placeholders are filled from, in the order the original applies them. */
 export type VariableSources = {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DuplicateTaskError, ValidationError, type Problem } from '../../errors.js';
-import { formatPath, problemsFromZod } from '../../http/problems.js';
+import { DuplicateTaskError, ValidationError } from '../../errors.js';
+import { problemsFromZod } from '../../http/problems.js';
+import { parameterNameProblems } from '../../automation/check-task-parameters.js';
 import type { Automation } from '../../schemas/automation/automation.js';
 import type { InferenceRequest } from '../../schemas/wire/inference-request.js';
 import { Task, type TaskInput } from '../../schemas/wire/task.js';
@@ -81,23 +82,10 @@ export async function createTask(request: InferenceRequest, apiKey: string, ctx:
   return task;
 }
 
-/** As the original's Task validator: the request's keys equal the recording's, both ways. */
 function checkParameterKeys(request: InferenceRequest, automation: Automation): void {
-  const problems: Problem[] = [
-    ...keyProblems('input_parameters', request.input_parameters, automation.parameters.input_parameters, request.endpoint_name),
-    ...keyProblems('secure_parameters', request.secure_parameters, automation.parameters.secure_parameters, request.endpoint_name),
-  ];
+  const problems = parameterNameProblems(automation, request);
   const first = problems[0];
   if (first) {
     throw new ValidationError(`Parameters do not match recording "${request.endpoint_name}": ${first.path} ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
   }
-}
-
-function keyProblems(field: string, given: Record<string, unknown>, expected: Record<string, unknown>, endpointName: string): Problem[] {
-  const missing = Object.keys(expected).filter((key) => !Object.hasOwn(given, key));
-  const unexpected = Object.keys(given).filter((key) => !Object.hasOwn(expected, key));
-  return [
-    ...missing.map((key) => ({ path: formatPath([field, key]), message: `is required by recording "${endpointName}"` })),
-    ...unexpected.map((key) => ({ path: formatPath([field, key]), message: `is not a parameter of recording "${endpointName}"` })),
-  ];
 }

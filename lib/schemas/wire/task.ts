@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AwareDateTime, ParameterValues, SecureParameterValues } from './primitives.js';
-import { pythonJsonDumps } from './python-json.js';
+import { pythonJsonDumps } from '../../python/python-json.js';
 
 export const TASK_STATUSES = ['queued', 'allocated', 'running', 'success', 'failed', 'cancelled', 'killed'] as const;
 export const TaskStatus = z.enum(TASK_STATUSES);
@@ -93,7 +93,7 @@ function uniqueParameters(input: Record<string, unknown[]>, names: string[]): Re
 
 /** The original's key: key-sorted `json.dumps` of the unique parameters, then the user id. */
 export function dedupKeyOf(uniqueParams: Record<string, unknown[]>, userId: string): string {
-  return pythonJsonDumps(uniqueParams) + userId;
+  return pythonJsonDumps(uniqueParams, { sortKeys: true }) + userId;
 }
 
 /** The directories the original computes from `save_directory` and `task_id`. */

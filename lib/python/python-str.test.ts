@@ -41,5 +41,6 @@ describe('pythonJsonDumps', () => {
   it('writes json.dumps defaults: spaced separators, ASCII only, insertion order', () => {
     expect(pythonJsonDumps({ b: 1, a: [true, null, 'é"\n'], c: 1.5, d: {} })).toBe('{"b": 1, "a": [true, null, "\\u00e9\\"\\n"], "c": 1.5, "d": {}}');
     expect(pythonJsonDumps(['😀', 1e20, Number.NaN])).toBe('["\\ud83d\\ude00", 1e+20, NaN]');
+    expect(pythonJsonDumps({ b: [1], a: { d: 'x', c: true } }, { sortKeys: true })).toBe('{"a": {"c": true, "d": "x"}, "b": [1]}');
   });
 });

@@ -1,11 +1,14 @@
 import { formatPythonNumber } from './python-str.js';
 
+export type PythonJsonOptions = { sortKeys?: boolean };
+
 /**
  * Python's `json.dumps(value)` with its defaults: `", "` and `": "` separators, keys in insertion
- * order, non-ASCII escaped (`ensure_ascii=True`), NaN/Infinity written bare. The `{var.path}`
- * resolver inserts dicts and lists in this form, so the text matches the original byte for byte.
+ * order (or sorted, as `sort_keys=True`), non-ASCII escaped (`ensure_ascii=True`), NaN/Infinity
+ * written bare. The `{var.path}` resolver and the dedup key use this form, so the text matches
+ * the original byte for byte.
  */
-export function pythonJsonDumps(value: unknown, seen: Set<object> = new Set()): string {
+export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}, seen: Set<object> = new Set()): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return formatJsonNumber(value);
@@ -15,8 +18,10 @@ export function pythonJsonDumps(value: unknown, seen: Set<object> = new Set()): 
   if (seen.has(value)) throw new TypeError('Circular reference detected');
   seen.add(value);
   try {
-    if (Array.isArray(value)) return `[${value.map((item) => pythonJsonDumps(item, seen)).join(', ')}]`;
-    const entries = Object.entries(value).map(([key, item]) => `${asciiJsonString(key)}: ${pythonJsonDumps(item, seen)}`);
+    if (Array.isArray(value)) return `[${value.map((item) => pythonJsonDumps(item, options, seen)).join(', ')}]`;
+    const pairs = Object.entries(value);
+    if (options.sortKeys) pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = pairs.map(([key, item]) => `${asciiJsonString(key)}: ${pythonJsonDumps(item, options, seen)}`);
     return `{${entries.join(', ')}}`;
   } finally {
     seen.delete(value);
