@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Handlers and servers log JSON lines; in test output only errors are worth reading.
+    env: { LOG_LEVEL: 'error' },
   },
 });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJson, startPageServer, type PageServer } from '../../test/support/page-server.js';
 import { recording } from '../../test/support/run-recording.js';
@@ -129,6 +130,31 @@ describe('the local worker with its embedded control plane', () => {
     const response = await worker.worker('/set_child_process_id', { method: 'POST', json: { new_child_process_id: '3', new_unique_child_arn: 'arn:test' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ success: true, message: 'Child process id has been set' });
+  });
+});
+
+describe('the example recordings, run end to end', () => {
+  /** The shipped recordings, pointed at this test's control plane (they name localhost:8000). */
+  async function installExample(name: string): Promise<void> {
+    const file = JSON.parse(await readFile(new URL(`../../automations/${name}.json`, import.meta.url), 'utf8')) as { automation: unknown };
+    const automation = JSON.parse(JSON.stringify(file.automation).replaceAll('http://localhost:8000', worker.controlPlaneUrl)) as unknown;
+    await worker.writeRecording(name, automation);
+  }
+
+  it('example_login signs in and captures the account; a wrong password fails with the recorded message', async () => {
+    await installExample('example_login');
+    const good = (await (await infer({ endpoint_name: 'example_login', input_parameters: { username: ['alice'], password: ['open-sesame'] } })).json()) as { task_id: string };
+    const task = await worker.waitForTask(good.task_id);
+    expect(task).toMatchObject({ status: 'success', output_data: [{ unique_identifier: 'account', json_data: { body: { user: 'alice' } } }] });
+
+    const bad = (await (await infer({ endpoint_name: 'example_login', input_parameters: { username: ['alice'], password: ['wrong'] } })).json()) as { task_id: string };
+    expect(await worker.waitForTask(bad.task_id)).toMatchObject({ status: 'failed', error: expect.stringContaining('Sign-in failed') });
+  });
+
+  it('example_reports downloads one CSV per report id', async () => {
+    await installExample('example_reports');
+    const response = (await (await infer({ endpoint_name: 'example_reports', input_parameters: { report_ids: ['r1', 'r2'], region: ['eu'] } })).json()) as { task_id: string };
+    expect(await worker.waitForTask(response.task_id)).toMatchObject({ status: 'success', downloads: ['report-r1.csv', 'report-r2.csv'] });
   });
 });
 

@@ -31,4 +31,13 @@ describe('createTarGz', () => {
     const files = await readTarGz(await createTarGz(dir, { arcName: 't' }));
     expect(files.some((f) => f.path.includes('escape'))).toBe(false);
   });
+
+  it('always ends the archive: 300 archives of an empty folder in a row all read back whole', async () => {
+    const empty = join(dir, 'downloads', 'empty');
+    await mkdir(empty);
+    for (let i = 0; i < 300; i++) {
+      const files = await readTarGz(await createTarGz(empty, { arcName: `t${i}` }));
+      expect(files).toEqual([]);
+    }
+  });
 });

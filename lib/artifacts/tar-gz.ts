@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -21,8 +22,9 @@ export type TarGzOptions = {
 export async function createTarGz(rootDir: string, options: TarGzOptions): Promise<Buffer> {
   const pack = tar.pack();
   const gzip = createGzip();
-  const chunks: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // Read gzip's output to its very end: `pipeline` settles when gzip has taken all input,
+  // which can be before its last compressed bytes come out.
+  const archive = buffer(gzip);
   const done = pipeline(pack, gzip);
   const excluded = new Set((options.exclude ?? []).map((path) => path.split('/').join(sep)));
   try {
@@ -33,8 +35,8 @@ export async function createTarGz(rootDir: string, options: TarGzOptions): Promi
     pack.destroy(error as Error);
     throw error;
   }
-  await done;
-  return Buffer.concat(chunks);
+  const [result] = await Promise.all([archive, done]);
+  return result;
 }
 
 async function addDirectory(pack: tar.Pack, rootDir: string, dir: string, arcName: string, excluded: Set<string>): Promise<void> {

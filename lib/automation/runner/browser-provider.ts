@@ -17,6 +17,8 @@ const LAUNCH_TIMEOUT_MS = 60_000;
  */
 export function createBrowserProvider(options: { chromiumPath?: string; logger: Logger }): BrowserProvider {
   let launching: Promise<Browser> | undefined;
+  // A disconnect we asked for is no news; any other one is worth a warning.
+  let closing = false;
 
   async function launch(): Promise<Browser> {
     const executable = await resolveChromiumExecutable(options.chromiumPath);
@@ -27,7 +29,9 @@ export function createBrowserProvider(options: { chromiumPath?: string; logger: 
       timeout: LAUNCH_TIMEOUT_MS,
     });
     options.logger.info('browser launched', { source: executable.source, version: browser.version() });
-    browser.on('disconnected', () => options.logger.warn('browser disconnected'));
+    browser.on('disconnected', () => {
+      if (!closing) options.logger.warn('browser disconnected');
+    });
     return browser;
   }
 
@@ -44,7 +48,9 @@ export function createBrowserProvider(options: { chromiumPath?: string; logger: 
     async close() {
       const browser = launching ? await launching.catch(() => undefined) : undefined;
       launching = undefined;
+      closing = true;
       await browser?.close().catch(() => {});
+      closing = false;
     },
   };
 }

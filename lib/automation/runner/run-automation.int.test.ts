@@ -203,7 +203,7 @@ describe('runAutomation on real pages', () => {
 
   it('treats end_sleep_time as an upper bound on waiting for the page to load', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ sink: (line) => lines.push(line) });
+    const logger = createLogger({ level: 'info', sink: (line) => lines.push(line) });
     const slow = recording(server.url('/buttons'), [click('get_by_role("link", name="Slow page")', {}, { end_sleep_time: 1 })], {}, { take_final_screenshot: false });
     const { outcome } = await runRecording(browser, slow, {}, logger);
     expect(outcome.status).toBe('success');

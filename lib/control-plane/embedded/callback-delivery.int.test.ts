@@ -41,7 +41,7 @@ describe('embedded control plane: callback delivery', () => {
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    cp = await startTestControlPlane({ logger: createLogger({ sink: (line) => logLines.push(line) }), callbackRetryDelaysMs: [20] });
+    cp = await startTestControlPlane({ logger: createLogger({ level: 'info', sink: (line) => logLines.push(line) }), callbackRetryDelaysMs: [20] });
     receiver = await startReceiver();
     work = await mkdtemp(join(tmpdir(), 'callback-test-'));
     await cp.writeRecording('callback_test', simpleAutomation({ who: ['a'] }));

@@ -36,11 +36,19 @@ describe('example recordings', () => {
     expect(String(file.automation.url)).toMatch(/^http:\/\/localhost:8000\/examples\/.+\/$/);
   });
 
-  it('example_login uses the login actions, a network call, a screenshot and a condition on a parameter', async () => {
+  it('example_login uses the login actions, a locator assertion, a network call, a screenshot and conditions', async () => {
     const { automation } = await recordingFile('example_login');
     expect(automation.parameters).toMatchObject({ input_parameters: { username: ['alice'], password: ['open-sesame'] } });
     expect(new Set(actionKinds(automation.nodes))).toEqual(
-      new Set(['action_node', 'interaction_action.input_text', 'interaction_action.click_element', 'extraction_action.network_call', 'extraction_action.screenshot', 'if_else_node']),
+      new Set([
+        'action_node',
+        'interaction_action.input_text',
+        'interaction_action.click_element',
+        'assert_locator_node',
+        'extraction_action.network_call',
+        'extraction_action.screenshot',
+        'if_else_node',
+      ]),
     );
     expect(JSON.stringify(automation)).toContain('"url_pattern":"/examples/api/account"');
   });

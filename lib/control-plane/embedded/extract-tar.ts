@@ -67,7 +67,8 @@ export async function extractTarGz(archive: Buffer, options: ExtractOptions): Pr
     extract.destroy();
     await feeding;
     if (error instanceof ValidationError) throw error;
-    throw refuse('is not a readable gzip tar archive');
+    // The reader's own words (truncated data, bad header) tell the sender what broke.
+    throw refuse(`is not a readable gzip tar archive (${error instanceof Error ? error.message : String(error)})`);
   }
   return [...files].map(([name, size]) => ({ name, size })).sort((a, b) => a.name.localeCompare(b.name));
 }
