@@ -3,6 +3,7 @@ import { DEV_DEFAULTS, loadSettings, type Settings } from '../../lib/config/sett
 import { AppError, errorMessage } from '../../lib/errors.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { startControlPlane } from '../../lib/control-plane/embedded/start-control-plane.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const USAGE = `Usage: npm run control-plane -- [--host HOST] [--port PORT]
 
@@ -65,21 +66,7 @@ async function main(): Promise<void> {
   const controlPlane = await startControlPlane({ settings, host: args.host ?? defaults.host, port: args.port ?? defaults.port, logger });
   logger.info(`example pages at ${controlPlane.url}/examples/`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    controlPlane.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(logger, () => controlPlane.close());
 }
 
 main().catch((error: unknown) => {

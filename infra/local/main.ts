@@ -3,6 +3,7 @@ import { loadSettings, DEV_DEFAULTS } from '../../lib/config/settings.js';
 import { createLogger } from '../../lib/log/logger.js';
 import { parseWorkerArgs, WORKER_USAGE } from './cli-args.js';
 import { startWorker } from './start-worker.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 /** `npm start`: the worker and, on a fresh machine, its embedded control plane. */
 async function main(): Promise<void> {
@@ -35,21 +36,7 @@ async function main(): Promise<void> {
   logger.info('worker listening', { url: worker.workerUrl, control_plane: worker.controlPlaneUrl ?? loaded.settings.SERVER_URL });
   if (worker.controlPlaneUrl) logger.info(`example pages at ${worker.controlPlaneUrl}/examples/`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    worker.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(logger, () => worker.close());
 }
 
 main().catch((error: unknown) => {
