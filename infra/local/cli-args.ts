@@ -26,10 +26,13 @@ export function parseWorkerArgs(argv: string[]): WorkerCliArgs {
   });
   const childProcessId = values['child-process-id'];
   if (!/^\d+$/.test(childProcessId)) throw new Error(`--child-process-id must be a whole number, got "${childProcessId}"`);
-  let port: number | undefined;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
-  }
-  return { host: values.host, port, childProcessId, help: values.help };
+  return { host: values.host, port: parsePortFlag(values.port), childProcessId, help: values.help };
+}
+
+/** `--port` as a number (0 lets the system choose); undefined when the flag is absent. */
+export function parsePortFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${value}"`);
+  return port;
 }

@@ -6,6 +6,7 @@ import { createNodeServer } from '../../lib/http/node-server.js';
 import { createLocalRuntime } from '../../lib/worker/create-local-runtime.js';
 import { setWorkerRuntime } from '../../lib/worker/runtime-registry.js';
 import { startControlPlane } from '../../lib/control-plane/embedded/start-control-plane.js';
+import { isLocalServerUrl, listenAddressOf } from './server-url-address.js';
 import { WORKER_ROUTES } from './worker-routes.js';
 
 export type StartWorkerOptions = {
@@ -18,23 +19,15 @@ export type StartWorkerOptions = {
 
 export type RunningWorker = { workerUrl: string; controlPlaneUrl: string | undefined; close(): Promise<void> };
 
-const LOCAL_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
 /**
  * Starts the local worker: the embedded control plane first (when SERVER_URL points at this
  * machine, or when asked), then the worker's HTTP server over the same handlers Lambda runs.
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { settings } = options.loaded;
-  const serverUrl = new URL(settings.SERVER_URL);
-  const embedded = settings.EMBEDDED_CONTROL_PLANE === 'on' || (settings.EMBEDDED_CONTROL_PLANE === 'auto' && LOCAL_HOSTNAMES.has(serverUrl.hostname));
+  const embedded = settings.EMBEDDED_CONTROL_PLANE === 'on' || (settings.EMBEDDED_CONTROL_PLANE === 'auto' && isLocalServerUrl(settings.SERVER_URL));
   const controlPlane = embedded
-    ? await startControlPlane({
-        settings,
-        host: serverUrl.hostname === 'localhost' ? '127.0.0.1' : serverUrl.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(serverUrl.port || (serverUrl.protocol === 'https:' ? 443 : 80)),
-        logger: options.logger.child({ component: 'control-plane' }),
-      })
+    ? await startControlPlane({ settings, ...listenAddressOf(settings.SERVER_URL), logger: options.logger.child({ component: 'control-plane' }) })
     : undefined;
 
   // With port 0 (tests) the control plane picks its port: the worker must call that one.

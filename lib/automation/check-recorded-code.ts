@@ -11,12 +11,13 @@ import { walkWithLoops, type LoopScope } from './walk-with-loops.js';
 /** Binds the placeholders of the enclosing loops (iteration 0), outermost first, as a run does. */
 function bindLoops(text: string, loops: readonly LoopScope[]): string {
   let bound = text;
-  for (const loop of loops) {
+  loops.forEach((loop, depth) => {
     bound =
       loop.kind === 'variable'
         ? bindVariableLoop(bound, { names: loop.names, indexName: loop.indexName, index: 0 })
-        : bindLocatorLoop(bound, { locator: bindLoops(loop.locator, loops.slice(0, loops.indexOf(loop))), indexName: loop.indexName, index: 0 });
-  }
+        : // A loop's own locator is bound by the loops around it.
+          bindLocatorLoop(bound, { locator: bindLoops(loop.locator, loops.slice(0, depth)), indexName: loop.indexName, index: 0 });
+  });
   return bound;
 }
 

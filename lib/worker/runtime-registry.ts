@@ -6,7 +6,6 @@ import type { WorkerRuntime } from './worker-runtime.js';
  * request, so one `handler` export serves every way of running.
  */
 let current: WorkerRuntime | undefined;
-let factory: (() => Promise<WorkerRuntime>) | undefined;
 let pending: Promise<WorkerRuntime> | undefined;
 
 export function setWorkerRuntime(runtime: WorkerRuntime | undefined): void {
@@ -14,15 +13,9 @@ export function setWorkerRuntime(runtime: WorkerRuntime | undefined): void {
   pending = undefined;
 }
 
-/** Lets an entry point build the runtime lazily, on the first request (cold starts stay light). */
-export function setWorkerRuntimeFactory(create: () => Promise<WorkerRuntime>): void {
-  factory = create;
-  pending = undefined;
-}
-
 export async function getWorkerRuntime(): Promise<WorkerRuntime> {
   if (current) return current;
-  pending ??= (factory ?? createRuntimeFromSettings)().then((runtime) => (current = runtime));
+  pending ??= createRuntimeFromSettings().then((runtime) => (current = runtime));
   return pending;
 }
 

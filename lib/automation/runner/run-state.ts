@@ -2,8 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Logger } from '../../log/logger.js';
 import type { Automation } from '../../schemas/automation/automation.js';
 import type { ForLoopStatus, OutputData } from '../../schemas/wire/control-plane-requests.js';
-import type { Task } from '../../schemas/wire/task.js';
-import type { taskPaths } from '../../schemas/wire/task.js';
+import type { Task, taskPaths } from '../../schemas/wire/task.js';
 import type { VariableSources } from '../variables/substitute-variables.js';
 import type { NetworkLog } from './network-log.js';
 
