@@ -10,6 +10,8 @@ import { handler as health } from './health.js';
 import { handler as inference } from './inference.js';
 import { handler as isTaskRunning } from './is-task-running.js';
 import { handler as setChildProcessId } from './set-child-process-id.js';
+import { handler as hitlStatus } from './hitl-status.js';
+import { handler as humanInLoopCompleted } from './human-in-loop-completed.js';
 
 /** The sample events are the fixtures; each test clones before changing one. */
 function loadEvent(name: string): APIGatewayProxyEventV2 {
@@ -25,6 +27,8 @@ function recordingRuntime(report: HealthReport = { healthy: true, taskRunning: f
     health: () => report,
     isTaskRunning: () => report.healthy && report.taskRunning,
     setChildProcessId: (id, arn) => void calls.push(`child ${id} ${arn ?? ''}`),
+    humanInLoopCompleted: (taskId) => void calls.push(`hitl done ${taskId}`),
+    humanInLoopStatus: (taskId) => (calls.push(`hitl status ${taskId}`), true),
     close: async () => {},
   };
   setWorkerRuntime(runtime);
@@ -77,5 +81,23 @@ describe('handlers, from the sample events', () => {
     const calls = recordingRuntime();
     expect(await invoke(setChildProcessId, loadEvent('set-child-process-id'))).toEqual({ status: 200, body: { success: true, message: 'Child process id has been set' } });
     expect(calls).toEqual(['child 1 arn:aws:ecs:us-east-1:123456789012:task/worker/1']);
+  });
+
+  it('human_in_loop_completed marks the task\'s step done', async () => {
+    const calls = recordingRuntime();
+    expect(await invoke(humanInLoopCompleted, loadEvent('human-in-loop-completed'))).toEqual({ status: 200, body: { success: true } });
+    expect(calls).toEqual(['hitl done 00000000-0000-4000-8000-000000000001']);
+  });
+
+  it('hitl_status answers for the task in the query, and 422 without one', async () => {
+    const calls = recordingRuntime();
+    expect(await invoke(hitlStatus, loadEvent('hitl-status'))).toEqual({ status: 200, body: { completed: true } });
+    expect(calls).toEqual(['hitl status 00000000-0000-4000-8000-000000000001']);
+    const bare = loadEvent('hitl-status');
+    bare.queryStringParameters = undefined;
+    bare.rawQueryString = '';
+    const refused = await invoke(hitlStatus, bare);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('query.task_id');
   });
 });

@@ -1,5 +1,7 @@
 import { handler as allocateTask } from '../../handlers/allocate-task.js';
 import { handler as health } from '../../handlers/health.js';
+import { handler as hitlStatus } from '../../handlers/hitl-status.js';
+import { handler as humanInLoopCompleted } from '../../handlers/human-in-loop-completed.js';
 import { handler as inference } from '../../handlers/inference.js';
 import { handler as isTaskRunning } from '../../handlers/is-task-running.js';
 import { handler as setChildProcessId } from '../../handlers/set-child-process-id.js';
@@ -18,4 +20,6 @@ export const WORKER_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/is_task_running', handler: isTaskRunning },
   { method: 'POST', path: '/allocate_task', handler: allocateTask, maxBodyBytes: ALLOCATE_TASK_MAX_BODY_BYTES },
   { method: 'POST', path: '/set_child_process_id', handler: setChildProcessId },
+  { method: 'POST', path: '/human_in_loop_completed', handler: humanInLoopCompleted },
+  { method: 'GET', path: '/hitl_status', handler: hitlStatus },
 ];

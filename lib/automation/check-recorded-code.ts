@@ -3,6 +3,7 @@ import type { Automation } from '../schemas/automation/automation.js';
 import type { Node } from '../schemas/automation/nodes.js';
 import { ExpressionSyntaxError } from './expressions/python-expression.js';
 import { parseCondition } from './expressions/condition.js';
+import { pollConditionShape } from './expressions/poll-condition.js';
 import { LocatorCommandError, parseLocatorCommand } from './locator/locator-command.js';
 import { bindLocatorLoop, bindVariableLoop } from './variables/bind-loop-placeholders.js';
 import { stripDoubleQuotes } from './variables/substitute-variables.js';
@@ -74,6 +75,8 @@ function checkNode(node: Node, path: string, loops: readonly LoopScope[], proble
     if (count) checkCommand(count.locator, `${path}.misc_action.count_locator.locator`, loops, problems);
     const expression = node.misc_action?.set_variable?.expression;
     if (expression != null) checkExpression(expression, `${path}.misc_action.set_variable.expression`, 'expression', loops, problems);
+    const poll = node.extraction_action?.api_call?.poll_condition;
+    if (poll != null) checkExpression(pollConditionShape(poll), `${path}.extraction_action.api_call.poll_condition`, 'poll_condition', loops, problems);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Problem } from '../errors.js';
 import type { Automation } from '../schemas/automation/automation.js';
-import { secureKindProblem } from './check-supported-features.js';
+import { secureParameterProblem } from './check-supported-features.js';
+import { BASE_CAPABILITIES, type WorkerCapabilities } from './worker-capabilities.js';
 import { SecureParameters } from './runner/secure-values.js';
 import { formatPath, problemsFromZod } from '../http/problems.js';
 
@@ -26,13 +27,14 @@ export function parameterNameProblems(automation: Automation, task: TaskParamete
 }
 
 /** The names as above, and secure values of a kind this worker can resolve. */
-export function checkTaskParameters(automation: Automation, task: TaskParameters): Problem[] {
+export function checkTaskParameters(automation: Automation, task: TaskParameters, capabilities: WorkerCapabilities = BASE_CAPABILITIES): Problem[] {
   const problems = parameterNameProblems(automation, task);
   const secure = SecureParameters.safeParse(task.secure_parameters);
   if (!secure.success) return [...problems, ...problemsFromZod(secure.error, ['secure_parameters'])];
   for (const [name, entries] of Object.entries(secure.data)) {
     entries.forEach((entry, index) => {
-      if (!entry.totp) problems.push({ path: `secure_parameters.${name}[${index}]`, message: secureKindProblem(entry) });
+      const problem = secureParameterProblem(entry, capabilities);
+      if (problem) problems.push({ path: `secure_parameters.${name}[${index}]`, message: problem });
     });
   }
   return problems;

@@ -1,16 +1,18 @@
 import { parseAutomation, type ParseAutomationResult } from '../schemas/automation/parse-automation.js';
 import { checkCommandsAndConditions } from './check-recorded-code.js';
 import { checkSupportedFeatures } from './check-supported-features.js';
+import { BASE_CAPABILITIES, type WorkerCapabilities } from './worker-capabilities.js';
 
 /**
  * The full acceptance check of a recording: the Automation schema, then every locator command
- * and condition through its grammar, then the features this worker can run. Every problem is
- * reported with its path, so a recording is refused before any browser starts.
+ * and condition through its grammar, then the features this worker can run with its
+ * `capabilities` (none extra by default). Every problem is reported with its path, so a
+ * recording is refused before any browser starts.
  */
-export function validateRecording(raw: unknown): ParseAutomationResult {
+export function validateRecording(raw: unknown, capabilities: WorkerCapabilities = BASE_CAPABILITIES): ParseAutomationResult {
   const parsed = parseAutomation(raw);
   if (!parsed.ok) return parsed;
-  const problems = [...checkCommandsAndConditions(parsed.automation), ...checkSupportedFeatures(parsed.automation)];
+  const problems = [...checkCommandsAndConditions(parsed.automation), ...checkSupportedFeatures(parsed.automation, capabilities)];
   if (problems.length > 0) return { ok: false, problems };
   return parsed;
 }

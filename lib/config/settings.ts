@@ -25,6 +25,7 @@ export const Settings = z.object({
   SAVE_DOWNLOADS_ENDPOINT: endpoint('api/v1/save_downloads'),
   SAVE_TRAJECTORY_ENDPOINT: endpoint('api/v1/save_trajectory'),
   CALLBACK_ENDPOINT: endpoint('api/v1/callback'),
+  HUMAN_IN_LOOP_ENDPOINT: endpoint('api/v1/human_in_loop'),
   API_KEY: z.string().min(8, 'must be at least 8 characters'),
   CHILD_PORT_OFFSET: z.coerce.number().int().min(1).max(65535).default(9000),
   DEPLOYMENT: z.enum(['dev', 'prod']),
@@ -42,6 +43,19 @@ export const Settings = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Keep each task's local directory after it has been reported (the original keeps it in dev). */
   KEEP_TASK_FILES: bool(true),
+  /** The model LLM steps would use (provider/model), as in the original. */
+  LLM_MODEL: z.string().min(1).default('gemini/gemini-3.5-flash-lite'),
+  /** Without it, steps that need an LLM fail at that step, naming this setting. */
+  LLM_MODEL_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL_FALLBACK: z.string().min(1).optional(),
+  LLM_MODEL_FALLBACK_API_KEY: z.string().min(1).optional(),
+  /**
+   * javascript_action steps run code written in the recording inside this process; only an
+   * operator who trusts every recording's author should turn this on.
+   */
+  ALLOW_CODE_STEPS: bool(false),
+  /** 1Password service-account token; without it, tasks with 1Password secrets are refused. */
+  OP_SERVICE_ACCOUNT_TOKEN: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -20,6 +20,7 @@ export type ControlPlaneClientOptions = {
     | 'SAVE_DOWNLOADS_ENDPOINT'
     | 'SAVE_TRAJECTORY_ENDPOINT'
     | 'CALLBACK_ENDPOINT'
+    | 'HUMAN_IN_LOOP_ENDPOINT'
     | 'CONTROL_PLANE_TIMEOUT_SECONDS'
   >;
   fetchImpl?: typeof fetch;
@@ -94,6 +95,8 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions) {
     /** The Dec-2025 protocol: ask the control plane to deliver the result to the task's callback. */
     callback: (apiKey: string, taskId: string, callbackUrl: CallbackUrl) =>
       send(settings.CALLBACK_ENDPOINT, { method: 'PUT', apiKey, json: { task_id: taskId, callback_url: callbackUrl } }),
+    /** A human_in_loop step is waiting for a person. */
+    humanInLoop: (apiKey: string, taskId: string) => send(settings.HUMAN_IN_LOOP_ENDPOINT, { method: 'POST', apiKey, json: { task_id: taskId } }),
   };
 }
 

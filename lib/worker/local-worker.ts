@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { InferenceRequest } from '../schemas/wire/inference-request.js';
 import type { Task } from '../schemas/wire/task.js';
 import { executeTask } from './execute-task.js';
+import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
 import { TaskQueue } from './task-queue.js';
 import type { AcceptedTask, TaskRunner } from './task-runner.js';
 import type { AllocationResult, HealthReport, WorkerRuntime } from './worker-runtime.js';
@@ -19,6 +20,8 @@ export type LocalWorkerOptions = {
   logger: Logger;
   childProcessId: string;
   keepTaskFiles: boolean;
+  /** Shared with the runner, which waits on it in human_in_loop steps. */
+  humanInLoop?: WorkerHumanInLoopGate;
   now?: () => Date;
 };
 
@@ -38,6 +41,11 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   let childProcessId = options.childProcessId;
   let uniqueChildArn: string | null = null;
   let closed = false;
+  const humanInLoop =
+    options.humanInLoop ??
+    createHumanInLoopGate(async (task) => {
+      await options.controlPlane.humanInLoop(task.api_key, task.task_id);
+    });
 
   async function accept(task: Task): Promise<AcceptedTask> {
     try {
@@ -125,6 +133,9 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     },
 
     isTaskRunning: () => running !== null,
+
+    humanInLoopCompleted: (taskId: string) => humanInLoop.complete(taskId),
+    humanInLoopStatus: (taskId: string) => humanInLoop.takeStatus(taskId),
 
     setChildProcessId(id: string, arn?: string | null) {
       childProcessId = id;

@@ -21,6 +21,10 @@ export interface WorkerRuntime {
   health(): HealthReport;
   isTaskRunning(): boolean;
   setChildProcessId(childProcessId: string, uniqueChildArn?: string | null): void;
+  /** POST /human_in_loop_completed: the person has finished the task's waiting step. */
+  humanInLoopCompleted(taskId: string): void;
+  /** GET /hitl_status: whether that was reported (reading true clears it). */
+  humanInLoopStatus(taskId: string): boolean;
   /** Stops taking tasks, finishes the queued ones, releases the browser. */
   close(): Promise<void>;
 }

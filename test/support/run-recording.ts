@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { runAutomation } from '../../lib/automation/runner/run-automation.js';
+import type { RunServices } from '../../lib/automation/runner/run-services.js';
+import type { WorkerCapabilities } from '../../lib/automation/worker-capabilities.js';
 import type { TaskInput } from '../../lib/schemas/wire/task.js';
 import { silentLogger, type Logger } from '../../lib/log/logger.js';
 import { acceptTask } from '../../lib/worker/accept-task.js';
@@ -9,9 +11,15 @@ import { makeTask } from './task-fixture.js';
  * Accepts a recording the way the worker does (full validation, directories), then runs it in
  * `browser`. Input parameters are declared in the recording from the task's values.
  */
-export async function runRecording(browser: Browser, automation: Record<string, unknown>, task: Partial<TaskInput> = {}, logger: Logger = silentLogger) {
-  const accepted = await acceptTask(makeTask({ automation, input_parameters: {}, ...task }));
-  const outcome = await runAutomation({ task: accepted.task, automation: accepted.automation, browser, logger, downloadTimeoutSeconds: 10 });
+export async function runRecording(
+  browser: Browser,
+  automation: Record<string, unknown>,
+  task: Partial<TaskInput> = {},
+  logger: Logger = silentLogger,
+  worker: { services?: RunServices; capabilities?: WorkerCapabilities } = {},
+) {
+  const accepted = await acceptTask(makeTask({ automation, input_parameters: {}, ...task }), worker.capabilities);
+  const outcome = await runAutomation({ task: accepted.task, automation: accepted.automation, browser, logger, downloadTimeoutSeconds: 10, services: worker.services });
   return { task: accepted.task, outcome };
 }
 

@@ -1,6 +1,5 @@
-import { access } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { Download, Page } from 'playwright-core';
 
 /** The download an action was told to expect never came: the step fails at once, no retry. */
 export class ExpectedDownloadFailedError extends Error {
@@ -35,42 +34,22 @@ export function downloadFileName(requested: string | null, suggested: string): s
   return extname(name) === '' ? `${name}${extname(browserName)}` : name;
 }
 
-/** `name`, or `stem_1.ext`, `stem_2.ext`… when a file of that name is already there. */
-export async function freePath(dir: string, name: string): Promise<string> {
+/**
+ * `dir/name`, or `stem_1.ext`, `stem_2.ext`… when that name is taken. The (empty) file is
+ * created at once, so two downloads finishing together can never pick the same name: the
+ * exclusive create is the reservation.
+ */
+export async function reserveFreePath(dir: string, name: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
   const ext = extname(name);
   const stem = name.slice(0, name.length - ext.length);
   for (let n = 0; ; n++) {
     const candidate = join(dir, n === 0 ? name : `${stem}_${n}${ext}`);
-    const exists = await access(candidate).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) return candidate;
+    try {
+      await (await open(candidate, 'wx')).close();
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+    }
   }
-}
-
-/**
- * Runs `act` while waiting for the download it starts, then saves the file into `dir`.
- * Answers the saved file's name.
- */
-export async function captureDownload(
-  page: Page,
-  options: { dir: string; requestedName: string | null; timeoutMs: number },
-  act: () => Promise<void>,
-): Promise<string> {
-  const waiting = page.waitForEvent('download', { timeout: options.timeoutMs });
-  // If `act` throws, nobody awaits the wait: keep its rejection from going unhandled.
-  waiting.catch(() => {});
-  await act();
-  let download: Download;
-  try {
-    download = await waiting;
-  } catch (error) {
-    throw new ExpectedDownloadFailedError(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
-  }
-  const failure = await download.failure();
-  if (failure) throw new ExpectedDownloadFailedError(failure);
-  const target = await freePath(options.dir, downloadFileName(options.requestedName, download.suggestedFilename()));
-  await download.saveAs(target);
-  return basename(target);
 }

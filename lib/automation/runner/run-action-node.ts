@@ -3,6 +3,10 @@ import type { ActionNode } from '../../schemas/automation/action-node.js';
 import { actionKindOf } from '../../schemas/automation/action-kind.js';
 import { runExtraction } from './extraction/run-extraction.js';
 import { runInteraction } from './interaction/run-interaction.js';
+import { runCodeStep } from './run-code-step.js';
+import { runFetch2fa } from './run-fetch-2fa.js';
+import { runHumanInLoop } from './run-human-in-loop.js';
+import { llmUnavailable } from './step-needs.js';
 import { countLocator, setVariable } from './misc-actions.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
 import { sleepForPageToLoad } from './sleep-for-page-load.js';
@@ -59,19 +63,26 @@ async function dispatch(state: RunState, node: ActionNode): Promise<void> {
   if (node.fail_state_action) throw new Error(node.fail_state_action.failure_message);
   if (node.misc_action) {
     if (node.misc_action.set_variable) return setVariable(state, node.misc_action.set_variable);
-    if (node.misc_action.llm_query) throw new Error('misc_action.llm_query needs an LLM, which this worker does not provide');
+    if (node.misc_action.llm_query) throw llmUnavailable(state, 'misc_action.llm_query');
     if (node.misc_action.count_locator) return countLocator(state, node.misc_action.count_locator);
     return;
   }
+  if (node.assertion_action?.llm) throw llmUnavailable(state, 'assertion_action.llm');
+  if (node.captcha_action) throw llmUnavailable(state, 'captcha_action');
+  if (node.human_in_loop_action) return runHumanInLoop(state, node.human_in_loop_action);
+  if (node.fetch_2fa_action) return runFetch2fa(state, node.fetch_2fa_action);
+  if (node.javascript_action) return runCodeStep(state, node.javascript_action);
   // Acceptance refuses every other kind; reaching here is a bug worth a clear message.
-  throw new Error(`${actionKindOf(node)} is not supported by this worker`);
+  throw new Error(`${state.nodePath}: ${actionKindOf(node)} is not supported by this worker`);
 }
 
 /** The viewport as the step began; a page that cannot be captured still gets its url. */
 async function snapshotPage(page: Page): Promise<BrowserSnapshot> {
+  // The url first: a screenshot waits out a navigation in flight, and the step began here.
+  const url = page.url();
   const screenshot = await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null);
   const title = await page.title().catch(() => '');
-  return { url: page.url(), title, screenshot };
+  return { url, title, screenshot };
 }
 
 /** The original polls each second; waiting for the page event answers as soon as the tab opens. */

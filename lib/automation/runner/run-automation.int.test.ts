@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser } from '../../../test/support/browser.js';
 import { sendJson, startPageServer, type PageServer } from '../../../test/support/page-server.js';
 import { recording, runRecording } from '../../../test/support/run-recording.js';
+import { clickStep } from '../../../test/support/steps.js';
 import { createLogger } from '../../log/logger.js';
 import { taskPaths } from '../../schemas/wire/task.js';
 
@@ -47,12 +48,7 @@ let browser: Browser;
 let server: PageServer;
 
 const pressed = () => server.requests.filter((r) => r.path === '/api/press').map((r) => r.query.get('name'));
-const click = (command: string, extra: Record<string, unknown> = {}, node: Record<string, unknown> = {}) => ({
-  type: 'action_node',
-  end_sleep_time: 0.2,
-  ...node,
-  interaction_action: { max_tries: 2, max_timeout_seconds_per_try: 0.3, click_element: { command, ...extra } },
-});
+const click = clickStep;
 
 beforeAll(async () => {
   browser = await launchTestBrowser();
@@ -171,7 +167,7 @@ describe('runAutomation on real pages', () => {
     const missing = recording(server.url('/buttons'), [click('get_by_role("button", name="Missing")')]);
     const failed = await runRecording(browser, missing);
     expect(failed.outcome.status).toBe('failed');
-    expect(failed.outcome.error).toMatch(/^click_element: get_by_role\("button", name="Missing"\) failed after 2 tries .*LLM fallback/);
+    expect(failed.outcome.error).toMatch(/^nodes\[0\] \(click_element: get_by_role\("button", name="Missing"\) failed after 2 tries .*\) needs an LLM, and none is configured: set LLM_MODEL_API_KEY/);
 
     const optional = recording(server.url('/buttons'), [click('get_by_role("button", name="Missing")', { skip_prompt: true }), click('get_by_text("a", exact=True)')]);
     expect((await runRecording(browser, optional)).outcome.status).toBe('success');

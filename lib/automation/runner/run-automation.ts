@@ -1,13 +1,16 @@
 import { readdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { Automation } from '../../schemas/automation/automation.js';
 import { taskPaths, type Task } from '../../schemas/wire/task.js';
 import type { TaskRunOutcome } from '../../worker/task-runner.js';
+import { recordDialogs } from './dialog-log.js';
 import { goToUrl } from './interaction/page-actions.js';
 import { NetworkLog } from './network-log.js';
+import { DownloadCapture } from './download-capture.js';
 import { runNodes } from './run-nodes.js';
+import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
 import type { RunState } from './run-state.js';
 import { writeStepFiles } from './step-files.js';
 import { resolveSecureValues } from './secure-values.js';
@@ -19,6 +22,8 @@ export type RunAutomationOptions = {
   logger: Logger;
   signal?: AbortSignal;
   downloadTimeoutSeconds: number;
+  /** What the worker around the run provides; a plain run has no LLM, code steps or plugins. */
+  services?: RunServices;
 };
 
 /** The original's window size: recordings were made against a desktop layout. */
@@ -32,21 +37,28 @@ const VIEWPORT = { width: 1920, height: 1080 };
 export async function runAutomation(options: RunAutomationOptions): Promise<TaskRunOutcome> {
   const { task, automation, logger } = options;
   const context = await options.browser.newContext({ acceptDownloads: true, viewport: VIEWPORT });
+  const paths = taskPaths(task);
+  const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex });
   const state: RunState = {
     task,
     automation,
     context,
-    paths: taskPaths(task),
+    paths,
     logger,
     signal: options.signal,
     network: new NetworkLog(),
+    downloads,
     downloadTimeoutMs: options.downloadTimeoutSeconds * 1000,
-    secure: resolveSecureValues(task),
+    secure: {},
     generated: {},
     outputData: [],
     forLoopStatus: [],
+    dialogs: [],
+    services: options.services ?? DEFAULT_RUN_SERVICES,
     stepIndex: -1,
+    nodePath: 'nodes',
   };
+  const dialogs = recordDialogs(state);
   let status: TaskRunOutcome['status'] = 'success';
   let error: string | null = null;
   const fail = (reason: unknown, prefix = '') => {
@@ -57,8 +69,10 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   let finalScreenshot: string | null = null;
   try {
     state.network.attach(context);
-    acceptDialogs(context);
+    downloads.attach(context);
     await context.newPage();
+    // Read before the first step, so a secret that cannot be read fails the task at once.
+    state.secure = await resolveSecureValues(task, state.services.secrets);
     await goToUrl(state, automation.url);
     await runNodes(state, automation.nodes);
   } catch (reason) {
@@ -66,23 +80,19 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   }
   try {
     try {
-      await runNodes(state, automation.post_processing_nodes);
+      await runNodes(state, automation.post_processing_nodes, 'post_processing_nodes');
     } catch (reason) {
       fail(reason, 'post_processing_nodes: ');
     }
+    // The final step lists the downloads folder: every capture must have finished by then.
+    await downloads.finish(automation.expected_downloads);
+    await dialogs.settle();
     finalScreenshot = await finalStep(state, automation.take_final_screenshot);
   } finally {
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
   }
-  const downloads = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
-  return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads, tokenUsage: null };
-}
-
-/** Dialogs would block the page forever in a headless run: accept them, as the original. */
-function acceptDialogs(context: BrowserContext): void {
-  const onPage = (page: Page) => page.on('dialog', (dialog) => void dialog.accept().catch(() => {}));
-  context.pages().forEach(onPage);
-  context.on('page', onPage);
+  const files = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
+  return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads: files, tokenUsage: null };
 }
 
 /** The original's final logging step: one more step folder, and the final full-page screenshot. */

@@ -7,36 +7,40 @@ import { substituteVariables } from '../variables/substitute-variables.js';
 import { countLocatorMatches } from './count-locator-matches.js';
 import { resolveLocator } from './resolve-locator.js';
 import { runActionNode } from './run-action-node.js';
+import { runPrivateNode } from './run-private-node.js';
 import { currentPage, expressionScope, throwIfAborted, variableSources, type RunState } from './run-state.js';
 
-/** Runs nodes in order; a node that throws ends the list (loops decide for their own bodies). */
-export async function runNodes(state: RunState, nodes: readonly Node[]): Promise<void> {
-  for (const node of nodes) {
+/**
+ * Runs nodes in order; a node that throws ends the list (loops decide for their own bodies).
+ * `path` is the list's JSON path in the recording, so errors can name the node that failed.
+ */
+export async function runNodes(state: RunState, nodes: readonly Node[], path = 'nodes'): Promise<void> {
+  for (const [index, node] of nodes.entries()) {
     throwIfAborted(state);
-    await runNode(state, node);
+    await runNode(state, node, `${path}[${index}]`);
   }
 }
 
-async function runNode(state: RunState, node: Node): Promise<void> {
+async function runNode(state: RunState, node: Node, path: string): Promise<void> {
+  state.nodePath = path;
   switch (node.type) {
     case 'action_node':
       return runActionNode(state, node);
     case 'for_loop_node':
-      return runForLoop(state, node);
+      return runForLoop(state, node, path);
     case 'if_else_node':
-      return runIfElse(state, node);
+      return runIfElse(state, node, path);
     case 'assert_locator_node':
       return runAssertLocator(state, node);
     case 'private_node':
-      // Acceptance refuses private nodes without a registered handler.
-      throw new Error(`private_node handler "${node.handler}" is not registered in this worker`);
+      return runPrivateNode(state, node);
   }
 }
 
-async function runIfElse(state: RunState, node: IfElseNode): Promise<void> {
+async function runIfElse(state: RunState, node: IfElseNode, path: string): Promise<void> {
   const condition = evaluateCondition(node.condition, expressionScope(state) as Record<string, PyValue>);
   state.logger.info('condition evaluated', { condition: node.condition, result: condition });
-  await runNodes(state, condition ? node.if_nodes : node.else_nodes);
+  await runNodes(state, condition ? node.if_nodes : node.else_nodes, `${path}.${condition ? 'if_nodes' : 'else_nodes'}`);
 }
 
 type Iteration = { value: string | number | boolean; bind: <T>(value: T) => T };
@@ -79,7 +83,7 @@ function lookUpLoopValues(state: RunState, name: string): unknown[] {
  * The original's loop: each iteration runs a fresh copy of the body with the loop's
  * placeholders bound; errors follow on_error_in_loop; reset_nodes run between iterations.
  */
-async function runForLoop(state: RunState, node: ForLoopNode): Promise<void> {
+async function runForLoop(state: RunState, node: ForLoopNode, path: string): Promise<void> {
   const statuses: ForLoopStatus[] = [];
   state.forLoopStatus.push(statuses);
   const { label, iterations } = await loopIterations(state, node);
@@ -87,7 +91,7 @@ async function runForLoop(state: RunState, node: ForLoopNode): Promise<void> {
   for (const [index, iteration] of iterations.entries()) {
     throwIfAborted(state);
     try {
-      await runNodes(state, iteration.bind(node.nodes));
+      await runNodes(state, iteration.bind(node.nodes), `${path}.nodes`);
       statuses.push({ variable_name: label, index, value: iteration.value, status: 'success' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -100,8 +104,10 @@ async function runForLoop(state: RunState, node: ForLoopNode): Promise<void> {
         }
         return;
       }
+      // "continue" goes straight to the next iteration: the original skips reset_nodes here.
+      continue;
     }
-    if (index < iterations.length - 1 && node.reset_nodes.length > 0) await runNodes(state, iteration.bind(node.reset_nodes));
+    if (index < iterations.length - 1 && node.reset_nodes.length > 0) await runNodes(state, iteration.bind(node.reset_nodes), `${path}.reset_nodes`);
   }
 }
 

@@ -4,7 +4,10 @@ import type { Automation } from '../../schemas/automation/automation.js';
 import type { ForLoopStatus, OutputData } from '../../schemas/wire/control-plane-requests.js';
 import type { Task, taskPaths } from '../../schemas/wire/task.js';
 import type { VariableSources } from '../variables/substitute-variables.js';
+import type { DialogRecord } from './dialog-log.js';
+import type { DownloadCapture } from './download-capture.js';
 import type { NetworkLog } from './network-log.js';
+import type { RunServices } from './run-services.js';
 
 /** Everything one run of an automation reads and writes, passed to every node and action. */
 export type RunState = {
@@ -15,15 +18,22 @@ export type RunState = {
   readonly logger: Logger;
   readonly signal: AbortSignal | undefined;
   readonly network: NetworkLog;
+  /** Saves every file the run downloads; expected downloads claim theirs through it. */
+  readonly downloads: DownloadCapture;
   readonly downloadTimeoutMs: number;
   /** Secure parameter values, resolved once per run. Never written to any file. */
-  readonly secure: Record<string, string[]>;
+  secure: Record<string, string[]>;
   /** Variables produced by the run (`{name[i]}`); starts empty, as in the original. */
   readonly generated: Record<string, unknown>;
   readonly outputData: OutputData[];
   readonly forLoopStatus: ForLoopStatus[][];
+  /** Every JavaScript dialog the run accepted, with the step it opened in (dialog-log.ts). */
+  readonly dialogs: DialogRecord[];
+  readonly services: RunServices;
   /** Index of the last step run; the first action node is step 0. */
   stepIndex: number;
+  /** JSON path of the node running now (e.g. `nodes[4].nodes[1]`), to name it in errors. */
+  nodePath: string;
 };
 
 /** The page commands run on: always the last opened tab, as in the original. */

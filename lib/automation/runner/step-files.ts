@@ -21,7 +21,7 @@ export type StepRecord = {
  * variables and the outputs so far. Secure parameter values are written as their names only.
  */
 export async function writeStepFiles(state: RunState, step: StepRecord): Promise<void> {
-  const dir = join(state.paths.logsDirectory, `step_${step.stepIndex}`);
+  const dir = stepDirectory(state, step.stepIndex);
   await mkdir(dir, { recursive: true });
   const downloadedFiles = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
   const json = (name: string, value: unknown) => writeFile(join(dir, name), JSON.stringify(value, null, 2));
@@ -47,6 +47,11 @@ export async function writeStepFiles(state: RunState, step: StepRecord): Promise
     if (output.screenshot) writes.push(writeFile(join(dir, `screenshot_${safeName(output.screenshot.filename)}.png`), Buffer.from(output.screenshot.base64, 'base64')));
   }
   await Promise.all(writes);
+}
+
+/** The folder of step `stepIndex`'s files; other writers (dialog-log.ts) add their own files to it. */
+export function stepDirectory(state: Pick<RunState, 'paths'>, stepIndex: number): string {
+  return join(state.paths.logsDirectory, `step_${stepIndex}`);
 }
 
 function safeName(name: string): string {

@@ -49,7 +49,19 @@ export function substituteActionNode(node: ActionNode, sources: VariableSources)
       if (locator.output_variable_name !== null) locator.output_variable_name = sub(locator.output_variable_name);
       locator.extraction_format = Object.fromEntries(Object.entries(locator.extraction_format).map(([key, type]) => [sub(key), type]));
     }
+    const apiCall = extraction.api_call;
+    if (apiCall) {
+      // No '"' stripping here: a JSON body or header value may hold quotes on purpose.
+      apiCall.url = sub(apiCall.url);
+      apiCall.headers = substituteStrings(apiCall.headers, sub);
+      apiCall.query_params = substituteStrings(apiCall.query_params, sub);
+      apiCall.body = substituteStrings(apiCall.body, sub);
+      if (apiCall.poll_condition !== null) apiCall.poll_condition = sub(apiCall.poll_condition);
+    }
   }
+
+  const totp = copy.fetch_2fa_action?.fetch_totp_2fa_action;
+  if (totp) totp.totp_secret = sub(totp.totp_secret);
 
   if (copy.fail_state_action) copy.fail_state_action.failure_message = sub(copy.fail_state_action.failure_message);
   const misc = copy.misc_action;
@@ -63,4 +75,14 @@ export function substituteActionNode(node: ActionNode, sources: VariableSources)
     if (misc.count_locator.output_variable_name !== null) misc.count_locator.output_variable_name = sub(misc.count_locator.output_variable_name);
   }
   return copy;
+}
+
+/** Every string inside a JSON value with its placeholders filled in (keys are left as written). */
+export function substituteStrings<T>(value: T, sub: (text: string) => string): T {
+  if (typeof value === 'string') return sub(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => substituteStrings(item, sub)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteStrings(item, sub)])) as T;
+  }
+  return value;
 }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { Route } from '../../http/node-server.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
 import { jsonResponse } from '../../http/responses.js';
-import { automationOf, checkEndpointName, validateAutomation } from './recordings.js';
+import { recordingOf } from '../../automation/recording-of.js';
+import { capabilitiesFromSettings } from '../../automation/worker-capabilities.js';
+import { checkEndpointName, validateAutomation } from './recordings.js';
 import { basePath, type ControlPlaneDeps, pathParameter, protectedRoute } from './route-kit.js';
 
 /** Recordings may carry base64 screenshots of the recorded steps. */
@@ -21,7 +23,7 @@ export function automationRoutes(deps: ControlPlaneDeps): Route[] {
       const endpointName = pathParameter(event, 'endpoint_name');
       checkEndpointName(endpointName, 'endpoint_name');
       // Either `{"automation": {...}}` (the file format) or the automation itself.
-      const recording = validateAutomation(endpointName, automationOf(parseJsonBody(event, z.unknown())));
+      const recording = validateAutomation(endpointName, recordingOf(parseJsonBody(event, z.unknown())), capabilitiesFromSettings(deps.settings));
       const { created } = await recordings.save(endpointName, recording.raw);
       return jsonResponse(created ? 201 : 200, { success: true, endpoint_name: endpointName, created, warnings: recording.warnings });
     }),

@@ -8,6 +8,7 @@ import { reportRoutes } from './report-routes.js';
 import { type ControlPlaneDeps, endpointPath, publicRoute } from './route-kit.js';
 import { taskQueryRoutes } from './task-query-routes.js';
 import { uploadRoutes } from './upload-routes.js';
+import { validateRoutes } from './validate-route.js';
 
 /**
  * THE route table of the embedded control plane. Protocol paths come from the endpoint
@@ -24,6 +25,7 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Route[] {
     ...callbackRoutes(deps),
     ...taskQueryRoutes(deps),
     ...automationRoutes(deps),
+    ...validateRoutes(deps),
     ...exampleRoutes(deps),
   ];
 }

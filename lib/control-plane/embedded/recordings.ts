@@ -3,6 +3,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, RecordingInvalidError, ValidationError } from '../../errors.js';
+import { recordingOf } from '../../automation/recording-of.js';
+import { BASE_CAPABILITIES, type WorkerCapabilities } from '../../automation/worker-capabilities.js';
 import { validateRecording } from '../../automation/validate-recording.js';
 import type { Automation } from '../../schemas/automation/automation.js';
 
@@ -33,22 +35,19 @@ export function checkEndpointName(name: string, path: string): void {
   }
 }
 
-/** `{"automation": {...}}` (the file format) or the automation object itself. */
-export function automationOf(value: unknown): unknown {
-  const wrapper = z.object({ automation: RawObject }).safeParse(value);
-  return wrapper.success ? wrapper.data.automation : value;
-}
-
-/** The recording accepted by the worker's own check, or RECORDING_INVALID with every problem. */
-export function validateAutomation(endpointName: string, value: unknown): Omit<LoadedRecording, 'endpointName'> {
+/**
+ * The recording accepted by the worker's own check, or RECORDING_INVALID with every problem. The
+ * control plane shares the worker's settings, so code steps count as allowed when they are.
+ */
+export function validateAutomation(endpointName: string, value: unknown, capabilities: WorkerCapabilities = BASE_CAPABILITIES): Omit<LoadedRecording, 'endpointName'> {
   const raw = RawObject.safeParse(value);
   if (!raw.success) throw new RecordingInvalidError(endpointName, [{ path: '(automation)', message: 'must be a JSON object' }]);
-  const result = validateRecording(raw.data);
+  const result = validateRecording(raw.data, capabilities);
   if (!result.ok) throw new RecordingInvalidError(endpointName, result.problems);
   return { raw: raw.data, automation: result.automation, warnings: result.warnings };
 }
 
-export function createRecordings(directory: string) {
+export function createRecordings(directory: string, capabilities: WorkerCapabilities = BASE_CAPABILITIES) {
   const fileOf = (name: string) => join(directory, `${name}.json`);
 
   return {
@@ -72,7 +71,7 @@ export function createRecordings(directory: string) {
       } catch (error) {
         throw new RecordingInvalidError(endpointName, [{ path: '(file)', message: `${endpointName}.json is not valid JSON: ${(error as Error).message}` }]);
       }
-      return { endpointName, ...validateAutomation(endpointName, automationOf(parsed)) };
+      return { endpointName, ...validateAutomation(endpointName, recordingOf(parsed), capabilities) };
     },
 
     /** Writes the file whole (temporary file, then rename), so a reader never sees half of it. */

@@ -1,14 +1,14 @@
 import type { Route } from '../../http/node-server.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
 import { jsonResponse } from '../../http/responses.js';
-import { TaskCompleteRequest, TaskOutputDataRequest, TaskStartedRequest } from '../../schemas/wire/control-plane-requests.js';
+import { HumanInLoopRequest, TaskCompleteRequest, TaskOutputDataRequest, TaskStartedRequest } from '../../schemas/wire/control-plane-requests.js';
 import { type ControlPlaneDeps, endpointPath, protectedRoute } from './route-kit.js';
 import { requireTask } from './task-views.js';
 
 /** Output data can carry a full-page screenshot in base64: far above the default 1 MiB. */
 const OUTPUT_DATA_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-/** The worker's JSON reports: start_task, complete_task, save_output_data. Each overwrites. */
+/** The worker's JSON reports: start_task, complete_task, save_output_data, human_in_loop. Each overwrites. */
 export function reportRoutes(deps: ControlPlaneDeps): Route[] {
   const { settings, store, files } = deps;
   return [
@@ -47,5 +47,13 @@ export function reportRoutes(deps: ControlPlaneDeps): Route[] {
         return jsonResponse(200, { success: true, task_id: report.task_id });
       },
     ),
+
+    // A person is needed: the task view shows since when, until the task completes.
+    protectedRoute(deps, { method: 'POST', path: endpointPath(settings, settings.HUMAN_IN_LOOP_ENDPOINT) }, async (event) => {
+      const report = parseJsonBody(event, HumanInLoopRequest);
+      requireTask(store, report.task_id);
+      store.markWaitingForHuman(report.task_id, new Date().toISOString());
+      return jsonResponse(200, { success: true, task_id: report.task_id });
+    }),
   ];
 }

@@ -8,6 +8,7 @@ import { createNodeServer } from '../../http/node-server.js';
 import type { Logger } from '../../log/logger.js';
 import { createCallbackDelivery } from './callback-delivery.js';
 import { controlPlaneRoutes } from './control-plane-routes.js';
+import { capabilitiesFromSettings } from '../../automation/worker-capabilities.js';
 import { createRecordings } from './recordings.js';
 import { createTaskFiles } from './task-files.js';
 import { openTaskStore } from './task-store.js';
@@ -53,7 +54,7 @@ export function createControlPlaneServer(options: ControlPlaneOptions): ControlP
     logger,
     store,
     files: createTaskFiles(dataDir),
-    recordings: createRecordings(resolve(settings.AUTOMATIONS_DIR)),
+    recordings: createRecordings(resolve(settings.AUTOMATIONS_DIR), capabilitiesFromSettings(settings)),
     callbacks,
     examplesDir: resolve(options.examplesDir ?? DEFAULT_EXAMPLES_DIR),
     now: options.now ?? (() => new Date()),

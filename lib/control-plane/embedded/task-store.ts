@@ -42,6 +42,8 @@ const MIGRATIONS: readonly string[] = [
      size INTEGER NOT NULL,
      PRIMARY KEY (task_id, kind, name)
    );`,
+  // Set while a human_in_loop step waits for a person; cleared when the task completes.
+  `ALTER TABLE tasks ADD COLUMN waiting_for_human_since TEXT;`,
 ];
 
 /** Statuses that make a second task with the same dedup key a duplicate. */
@@ -85,6 +87,7 @@ const TaskRow = z.object({
   for_loop_status: nullableJson,
   final_screenshot: z.string().nullable(),
   has_trajectory: z.number().transform((value) => value === 1),
+  waiting_for_human_since: z.string().nullable(),
 });
 export type TaskRecord = z.output<typeof TaskRow>;
 
@@ -125,13 +128,14 @@ export function openTaskStore(path: string) {
       `UPDATE tasks SET status = 'running', started_at = @started_at, allocated_at = COALESCE(@allocated_at, allocated_at) WHERE task_id = @task_id`,
     ),
     complete: db.prepare(
-      `UPDATE tasks SET status = @status, error = @error, completed_at = @completed_at, token_usage = @token_usage, retry_count = @retry_count
-       WHERE task_id = @task_id`,
+      `UPDATE tasks SET status = @status, error = @error, completed_at = @completed_at, token_usage = @token_usage, retry_count = @retry_count,
+       waiting_for_human_since = NULL WHERE task_id = @task_id`,
     ),
     output: db.prepare(
       `UPDATE tasks SET output_data = @output_data, for_loop_status = @for_loop_status, final_screenshot = @final_screenshot WHERE task_id = @task_id`,
     ),
     trajectory: db.prepare('UPDATE tasks SET has_trajectory = 1 WHERE task_id = ?'),
+    waitingForHuman: db.prepare('UPDATE tasks SET waiting_for_human_since = ? WHERE task_id = ?'),
     deleteFiles: db.prepare('DELETE FROM task_files WHERE task_id = ? AND kind = ?'),
     insertFile: db.prepare('INSERT OR REPLACE INTO task_files (task_id, kind, name, size) VALUES (?, ?, ?, ?)'),
     listFiles: db.prepare<[string, string], StoredFile>('SELECT name, size FROM task_files WHERE task_id = ? AND kind = ? ORDER BY name'),
@@ -189,6 +193,7 @@ export function openTaskStore(path: string) {
         final_screenshot: output.final_screenshot,
       }).changes > 0,
     markTrajectorySaved: (taskId: string) => statements.trajectory.run(taskId).changes > 0,
+    markWaitingForHuman: (taskId: string, since: string) => statements.waitingForHuman.run(since, taskId).changes > 0,
     replaceFiles: (taskId: string, kind: FileKind, files: StoredFile[]) => replaceFiles(taskId, kind, files),
     listFiles: (taskId: string, kind: FileKind): StoredFile[] => statements.listFiles.all(taskId, kind),
     close: () => db.close(),

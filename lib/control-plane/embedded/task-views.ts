@@ -40,6 +40,7 @@ export function taskDetail(task: TaskRecord, store: TaskStore) {
     screenshots: store.listFiles(task.task_id, 'screenshot').map((file) => file.name),
     has_final_screenshot: task.final_screenshot !== null,
     has_trajectory: task.has_trajectory,
+    waiting_for_human_since: task.waiting_for_human_since,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ACTION_CONTAINERS, type ActionNode } from './action-node.js';
 import { ASSERTION_SUB_ACTIONS, type AssertionSubAction } from './assertion-action.js';
+import { FETCH_2FA_SUB_ACTIONS, type Fetch2faSubAction } from './fetch-2fa-action.js';
 import { EXTRACTION_SUB_ACTIONS, type ExtractionSubAction } from './extraction-action.js';
 import { INTERACTION_SUB_ACTIONS, type InteractionSubAction } from './interaction-action.js';
 import { MISC_SUB_ACTIONS, type MiscSubAction } from './misc-action.js';
@@ -16,7 +17,9 @@ export type ActionKind =
   | 'sleep_action'
   | 'fail_state_action'
   | 'captcha_action'
-  | 'human_in_loop_action';
+  | 'human_in_loop_action'
+  | `fetch_2fa_action.${Fetch2faSubAction}`
+  | 'javascript_action';
 
 function firstSet<K extends string>(container: Record<K, unknown>, keys: readonly K[]): K | undefined {
   return keys.find((key) => container[key] !== null && container[key] !== undefined);
@@ -39,6 +42,11 @@ export function actionKindOf(node: ActionNode): ActionKind {
     case 'extraction_action': {
       const sub = node.extraction_action && firstSet(node.extraction_action, EXTRACTION_SUB_ACTIONS);
       if (sub) return `extraction_action.${sub}`;
+      break;
+    }
+    case 'fetch_2fa_action': {
+      const sub = node.fetch_2fa_action && firstSet(node.fetch_2fa_action, FETCH_2FA_SUB_ACTIONS);
+      if (sub) return `fetch_2fa_action.${sub}`;
       break;
     }
     case 'misc_action': {

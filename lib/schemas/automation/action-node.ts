@@ -7,10 +7,12 @@ import {
   CaptchaAction,
   FailStateAction,
   HumanInLoopAction,
+  JavascriptAction,
   PowershellAction,
   PythonScriptAction,
   SleepAction,
 } from './other-actions.js';
+import { Fetch2faAction } from './fetch-2fa-action.js';
 import { EVEN_WITH_NESTED_PROBLEMS, nullOr, setKeys } from './schema-helpers.js';
 
 export const ACTION_CONTAINERS = [
@@ -24,11 +26,12 @@ export const ACTION_CONTAINERS = [
   'captcha_action',
   'misc_action',
   'human_in_loop_action',
+  // Dec-2025 only; dropped by the current format.
+  'fetch_2fa_action',
+  // This worker's JavaScript code step.
+  'javascript_action',
 ] as const;
 export type ActionContainer = (typeof ACTION_CONTAINERS)[number];
-
-export const FETCH_2FA_REMOVED =
-  'removed in the current Optexity format; use extraction_action.two_fa_action (email/slack/sms) or a totp secure parameter';
 
 const seconds0to30 = z.number().min(0, 'must be between 0 and 30').max(30, 'must be between 0 and 30');
 
@@ -45,21 +48,18 @@ export const ActionNode = z
     captcha_action: nullOr(CaptchaAction),
     misc_action: nullOr(MiscAction),
     human_in_loop_action: nullOr(HumanInLoopAction),
+    fetch_2fa_action: nullOr(Fetch2faAction),
+    javascript_action: nullOr(JavascriptAction),
     // Both sleeps stay undefined when absent: their defaults depend on the container (below).
     before_sleep_time: z.number().optional(),
     end_sleep_time: seconds0to30.optional(),
     expect_new_tab: z.boolean().default(false),
     max_new_tab_wait_time: seconds0to30.default(0),
     localized_axtree_string: nullOr(z.string()),
-    /** Dec-2025 only; kept in the shape solely to refuse it with a precise message. */
-    fetch_2fa_action: z.unknown().optional(),
   })
   .superRefine((node, ctx) => {
     const found = setKeys(node, ACTION_CONTAINERS);
-    const hasFetch2fa = node.fetch_2fa_action !== undefined && node.fetch_2fa_action !== null;
-    if (hasFetch2fa) {
-      ctx.addIssue({ code: 'custom', path: ['fetch_2fa_action'], message: FETCH_2FA_REMOVED });
-    } else if (found.length !== 1) {
+    if (found.length !== 1) {
       const what = found.length === 0 ? 'found none' : `found ${found.join(' and ')}`;
       ctx.addIssue({
         code: 'custom',
@@ -70,7 +70,7 @@ export const ActionNode = z
       ctx.addIssue({ code: 'custom', path: ['expect_new_tab'], message: 'only allowed on interaction_action nodes' });
     }
   }, EVEN_WITH_NESTED_PROBLEMS)
-  .transform(({ fetch_2fa_action: _removed, ...node }) => {
+  .transform((node) => {
     const waitsForPage = node.assertion_action === null && node.extraction_action === null;
     return {
       ...node,

@@ -5,6 +5,17 @@ import { nullOr } from './schema-helpers.js';
 export const PythonScriptAction = z.object({ execution_code: z.string() });
 export type PythonScriptAction = z.output<typeof PythonScriptAction>;
 
+/**
+ * This worker's code step: `execution_code` is the source of an async JavaScript function of
+ * Playwright's `page` (`async (page) => { ... }`), run with a time limit. It runs only where the
+ * operator has set ALLOW_CODE_STEPS=true.
+ */
+export const JavascriptAction = z.object({
+  execution_code: z.string().refine((code) => code.trim() !== '', 'must not be blank'),
+  timeout_seconds: z.number().gt(0, 'must be greater than 0').lte(600, 'must be at most 600').default(30),
+});
+export type JavascriptAction = z.output<typeof JavascriptAction>;
+
 /** Only meaningful on an RDP Windows machine; the public original never dispatches it. */
 export const PowershellAction = z.object({
   commands: z.array(z.string()).min(1, 'at least one command must be provided'),

@@ -89,3 +89,7 @@ export const TaskOutputDataRequest = z.object({
   unique_child_arn: z.string().nullish(),
 });
 export type TaskOutputDataRequest = z.infer<typeof TaskOutputDataRequest>;
+
+/** POST human_in_loop: a step is waiting for a person to act in the browser. */
+export const HumanInLoopRequest = z.object({ task_id: z.string().min(1) });
+export type HumanInLoopRequest = z.infer<typeof HumanInLoopRequest>;

@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { ExtractionAction } from '../../../schemas/automation/extraction-action.js';
 import type { LocatorExtraction, NetworkCallExtraction, ScreenshotExtraction } from '../../../schemas/automation/extraction-sub-actions.js';
-import { freePath, safeFileName } from '../downloads.js';
+import { reserveFreePath, safeFileName } from '../downloads.js';
 import type { NetworkCall } from '../network-log.js';
 import { resolveLocator } from '../resolve-locator.js';
 import { currentPage, variableSources, type RunState } from '../run-state.js';
+import { llmUnavailable } from '../step-needs.js';
+import { runApiCall } from './api-call.js';
 import { containsNull } from './contains-null.js';
 
 /** How long a network_call extraction waits for response bodies still being read. */
@@ -21,7 +23,12 @@ export async function runExtraction(state: RunState, action: ExtractionAction): 
   else if (action.screenshot) await extractScreenshot(state, action.screenshot, uniqueIdentifier);
   else if (action.state) await extractState(state, uniqueIdentifier);
   else if (action.locator) await extractLocatorText(state, action.locator, uniqueIdentifier);
-  else throw new Error('extraction_action: this sub-action is not supported by this worker');
+  // The original leaves api_call results out of the null check: an error result holds nulls.
+  else if (action.api_call) return runApiCall(state, action.api_call, uniqueIdentifier);
+  else if (action.llm) throw llmUnavailable(state, 'extraction_action.llm');
+  else if (action.pdf) throw llmUnavailable(state, 'extraction_action.pdf');
+  else if (action.two_fa_action) throw llmUnavailable(state, `extraction_action.two_fa_action: reading the code from the ${action.two_fa_action.action.type.replace('_two_fa_action', '')} message`);
+  else throw new Error(`${state.nodePath}: this extraction_action is not supported by this worker`);
   if (!action.allow_none) rejectNewNulls(state, before);
 }
 
@@ -57,7 +64,7 @@ async function downloadRequest(state: RunState, call: NetworkCall, filename: str
     });
     if (!response.ok()) throw new Error(`answered ${response.status()}`);
     const fallback = safeFileName(new URL(call.url).pathname.split('/').at(-1) ?? '', 'download');
-    const target = await freePath(state.paths.downloadsDirectory, safeFileName(filename ?? fallback, fallback));
+    const target = await reserveFreePath(state.paths.downloadsDirectory, safeFileName(filename ?? fallback, fallback));
     await writeFile(target, await response.body());
   } catch (error) {
     // As in the original, a failed replay is logged and the step goes on.

@@ -8,8 +8,8 @@ import type {
   UncheckAction,
   UploadFileAction,
 } from '../../../schemas/automation/locator-actions.js';
-import { captureDownload } from '../downloads.js';
 import { currentPage, type RunState } from '../run-state.js';
+import { llmUnavailable } from '../step-needs.js';
 import { sleep } from '../wait.js';
 import { performWithRetry, type PerformOnElement, type TryOptions } from './command-with-retry.js';
 import { matchSelectOptions, type SelectOption } from './smart-select.js';
@@ -20,8 +20,6 @@ type ElementAction = Pick<ClickElementAction, 'command' | 'skip_command' | 'skip
 export class ElementActionError extends Error {
   override name = 'ElementActionError';
 }
-
-const NO_LLM = 'finding the element from prompt_instructions needs the LLM fallback, which this worker does not provide';
 
 /**
  * The shared flow of every element action: the recorded command with retries; on failure, an
@@ -40,21 +38,22 @@ async function runElementAction(state: RunState, name: string, action: ElementAc
     state.logger.info('optional step skipped', { step_index: state.stepIndex, action: name, reason: failure });
     return;
   }
-  throw new ElementActionError(`${name}: ${failure}; ${NO_LLM}`);
+  throw llmUnavailable(state, `${name}: ${failure}; finding the element from prompt_instructions`);
 }
 
 function withDownload(state: RunState, action: { expect_download: boolean; download_filename: string | null }, act: () => Promise<void>): Promise<void> {
   if (!action.expect_download) return act();
-  return captureDownload(currentPage(state), { dir: state.paths.downloadsDirectory, requestedName: action.download_filename, timeoutMs: state.downloadTimeoutMs }, act).then(
-    (name) => state.logger.info('file downloaded', { step_index: state.stepIndex, file: name }),
+  return state.downloads.expect(action.download_filename, state.downloadTimeoutMs, act).then((name) =>
+    state.logger.info('file downloaded', { step_index: state.stepIndex, file: name }),
   );
 }
 
 export function clickElement(state: RunState, action: ClickElementAction, tries: TryOptions): Promise<void> {
   return runElementAction(state, 'click_element', action, tries, (locator, timeout) =>
     withDownload(state, action, () =>
+      // The original's double click ignores `button`: it is always a left double click.
       action.double_click
-        ? locator.dblclick({ timeout, force: action.force, button: action.button })
+        ? locator.dblclick({ timeout, force: action.force })
         : locator.click({ timeout, force: action.force, button: action.button, noWaitAfter: true }),
     ),
   );
@@ -67,7 +66,7 @@ export async function inputText(state: RunState, action: InputTextAction, tries:
   const text = action.input_text;
   if (text === null) {
     if (action.skip_prompt) return;
-    throw new ElementActionError(`input_text: no input_text recorded; predicting it from prompt_instructions needs the LLM, which this worker does not provide`);
+    throw llmUnavailable(state, 'input_text: no input_text recorded; predicting it from prompt_instructions');
   }
   if (UNRESOLVED_PLACEHOLDER.test(text)) {
     state.logger.info('input skipped: its value is not set', { step_index: state.stepIndex, placeholder: text });
@@ -94,7 +93,7 @@ export async function selectOption(state: RunState, action: SelectOptionAction, 
   const patterns = action.select_values;
   if (patterns === null) {
     if (action.skip_prompt) return;
-    throw new ElementActionError('select_option: no select_values recorded; predicting them from prompt_instructions needs the LLM, which this worker does not provide');
+    throw llmUnavailable(state, 'select_option: no select_values recorded; predicting them from prompt_instructions');
   }
   await runElementAction(state, 'select_option', action, tries, (locator, timeout) =>
     withDownload(state, action, async () => {

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import type { KeyPressAction } from '../../../schemas/automation/locator-actions.js';
 import type { CloseTabsUntilAction, DownloadUrlAsPdfAction, ScrollAction } from '../../../schemas/automation/page-actions.js';
-import { freePath, safeFileName } from '../downloads.js';
+import { downloadFileName, reserveFreePath } from '../downloads.js';
+import { pdfFileName } from '../download-capture.js';
 import { currentPage, type RunState } from '../run-state.js';
 import { isTimeoutError, sleep } from '../wait.js';
 import { requirePlaywrightKey } from './key-names.js';
@@ -70,6 +71,8 @@ function scrollY(page: Page): Promise<number> {
  */
 export async function switchTab(state: RunState, tabIndex: number): Promise<void> {
   const pages = state.context.pages();
+  // As the original: with a single tab there is nothing to switch to, whatever the index.
+  if (pages.length === 1) return;
   const page = pages.at(tabIndex);
   if (!page) throw new Error(`switch_tab: there is no tab ${tabIndex} (${pages.length} open)`);
   await page.bringToFront();
@@ -91,10 +94,12 @@ export async function closeTabsUntil(state: RunState, action: CloseTabsUntilActi
   }
 }
 
-/** The original validates this action but never runs it; closing the others is what it says. */
+/**
+ * The original validates this action but never dispatches it (a no-op), so recordings replayed
+ * there kept every tab open; later switch_tab and close_tabs_until indexes count on those tabs.
+ */
 export async function closeAllButLastTab(state: RunState): Promise<void> {
-  const pages = state.context.pages();
-  for (const page of pages.slice(0, -1)) await page.close();
+  state.logger.info('close_all_but_last_tab does nothing, as in the original', { step_index: state.stepIndex });
 }
 
 export async function keyPress(state: RunState, action: KeyPressAction): Promise<void> {
@@ -103,11 +108,20 @@ export async function keyPress(state: RunState, action: KeyPressAction): Promise
   for (const key of keys) await page.keyboard.press(requirePlaywrightKey(key));
 }
 
-/** Fetches a URL (the current page's when none is recorded) with the page's cookies into downloads/. */
+/**
+ * Fetches a URL (the current page's when none is recorded) with the page's cookies into
+ * downloads/. An API request, not a page load: DownloadCapture never sees it, so it is saved once.
+ */
 export async function downloadUrlAsPdf(state: RunState, action: DownloadUrlAsPdfAction): Promise<void> {
   const url = action.url ?? currentPage(state).url();
   const response = await state.context.request.get(url, { timeout: state.downloadTimeoutMs });
   if (!response.ok()) throw new Error(`download_url_as_pdf: ${url} answered ${response.status()}`);
-  const target = await freePath(state.paths.downloadsDirectory, safeFileName(action.download_filename));
-  await writeFile(target, await response.body());
+  const body = await response.body();
+  // The original fails the step rather than keep an empty file as the task's download.
+  if (body.length === 0) throw new Error(`download_url_as_pdf: ${url} answered an empty body`);
+  // Named as every other download: an automatic (uuid) name gives way to the server's file name,
+  // a requested name without an extension takes the file's.
+  const name = downloadFileName(action.download_filename, pdfFileName(response.headers(), url));
+  const target = await reserveFreePath(state.paths.downloadsDirectory, name);
+  await writeFile(target, body);
 }

@@ -4,6 +4,7 @@ import type { InteractionAction } from '../../../schemas/automation/interaction-
 import type { UploadFileAction } from '../../../schemas/automation/locator-actions.js';
 import { safeFileName } from '../downloads.js';
 import type { RunState } from '../run-state.js';
+import { llmUnavailable } from '../step-needs.js';
 import { check, clickElement, hover, inputText, selectOption, uncheck, uploadFile } from './element-actions.js';
 import {
   closeAllButLastTab,
@@ -36,8 +37,9 @@ export async function runInteraction(state: RunState, action: InteractionAction)
   if (action.close_all_but_last_tab) return closeAllButLastTab(state);
   if (action.key_press) return keyPress(state, action.key_press);
   if (action.download_url_as_pdf) return downloadUrlAsPdf(state, action.download_url_as_pdf);
-  // Acceptance refuses the rest (agentic tasks need an LLM agent); reaching here is a bug.
-  throw new Error('interaction_action: this sub-action is not supported by this worker');
+  if (action.agentic_task) throw llmUnavailable(state, 'interaction_action.agentic_task');
+  if (action.close_overlay_popup) throw llmUnavailable(state, 'interaction_action.close_overlay_popup');
+  throw new Error(`${state.nodePath}: this interaction_action is not supported by this worker`);
 }
 
 /** A `file_url` is fetched into a temporary file that is removed once the upload is done. */
@@ -49,10 +51,49 @@ async function runUpload(state: RunState, action: UploadFileAction, tries: { max
   if (!response.ok()) throw new Error(`upload_file: ${url} answered ${response.status()}`);
   const dir = await mkdtemp(join(state.paths.taskDirectory, 'upload-'));
   try {
-    const file = join(dir, safeFileName(new URL(url).pathname.split('/').at(-1) ?? '', `upload${extname(new URL(url).pathname)}`));
+    const file = join(dir, uploadFileName(url, response.headers()));
     await writeFile(file, await response.body());
     await uploadFile(state, action, tries, file);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** For a served file whose URL and headers name no extension; upload forms often check it. */
+const EXTENSION_OF_TYPE: Readonly<Record<string, string>> = {
+  'application/pdf': '.pdf',
+  'application/json': '.json',
+  'application/zip': '.zip',
+  'application/msword': '.doc',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  'application/vnd.ms-excel': '.xls',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '.xlsx',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+  'text/plain': '.txt',
+  'text/csv': '.csv',
+};
+
+/**
+ * The name the page sees for a `file_url` upload: the URL's last segment, with the extension
+ * the original derives when that segment has none: from the content-disposition filename,
+ * else from the content type.
+ */
+function uploadFileName(url: string, headers: Record<string, string>): string {
+  const name = safeFileName(decodePath(new URL(url).pathname.split('/').at(-1) ?? ''), 'upload');
+  if (extname(name) !== '') return name;
+  const disposition = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(headers['content-disposition'] ?? '')?.[1];
+  const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const extension = (disposition === undefined ? '' : extname(decodePath(disposition))) || EXTENSION_OF_TYPE[contentType] || '';
+  return `${name}${extension}`;
+}
+
+/** Python's unquote never fails on a stray `%`; decodeURIComponent would throw. */
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
