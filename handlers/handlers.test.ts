@@ -12,6 +12,7 @@ import { handler as isTaskRunning } from './is-task-running.js';
 import { handler as setChildProcessId } from './set-child-process-id.js';
 import { handler as hitlStatus } from './hitl-status.js';
 import { handler as humanInLoopCompleted } from './human-in-loop-completed.js';
+import { handler as killTask } from './kill-task.js';
 
 /** The sample events are the fixtures; each test clones before changing one. */
 function loadEvent(name: string): APIGatewayProxyEventV2 {
@@ -29,6 +30,7 @@ function recordingRuntime(report: HealthReport = { healthy: true, taskRunning: f
     setChildProcessId: (id, arn) => void calls.push(`child ${id} ${arn ?? ''}`),
     humanInLoopCompleted: (taskId) => void calls.push(`hitl done ${taskId}`),
     humanInLoopStatus: (taskId) => (calls.push(`hitl status ${taskId}`), true),
+    killTasks: (taskIds) => (calls.push(`kill ${taskIds.join(',')}`), taskIds.length),
     close: async () => {},
   };
   setWorkerRuntime(runtime);
@@ -87,6 +89,27 @@ describe('handlers, from the sample events', () => {
     const calls = recordingRuntime();
     expect(await invoke(humanInLoopCompleted, loadEvent('human-in-loop-completed'))).toEqual({ status: 200, body: { success: true } });
     expect(calls).toEqual(['hitl done 00000000-0000-4000-8000-000000000001']);
+  });
+
+  it('kill_task sends the kill signal for every id and answers with their number', async () => {
+    const calls = recordingRuntime();
+    expect(await invoke(killTask, loadEvent('kill-task'))).toEqual({ status: 200, body: { success: true, message: 'Kill signal sent for 2 tasks' } });
+    expect(calls).toEqual(['kill 00000000-0000-4000-8000-000000000001,00000000-0000-4000-8000-000000000002']);
+  });
+
+  it('kill_task answers 422 naming the path when the body is not an array of task ids', async () => {
+    const calls = recordingRuntime();
+    const notArray = loadEvent('kill-task');
+    notArray.body = JSON.stringify({ task_ids: ['a'] });
+    const refused = await invoke(killTask, notArray);
+    expect(refused.status).toBe(422);
+    expect((refused.body as { problems: { path: string }[] }).problems.map((p) => p.path)).toEqual(['(body)']);
+    const badItem = loadEvent('kill-task');
+    badItem.body = JSON.stringify(['a', 3]);
+    const second = await invoke(killTask, badItem);
+    expect(second.status).toBe(422);
+    expect((second.body as { problems: { path: string }[] }).problems.map((p) => p.path)).toEqual(['[1]']);
+    expect(calls).toEqual([]);
   });
 
   it('hitl_status answers for the task in the query, and 422 without one', async () => {

@@ -35,5 +35,8 @@ export function prepareEntryPoint<A extends { help: boolean }>(
         `Do not expose this ${options.component}; set ENV_PATH to an env file for real use.`,
     );
   }
+  if (loaded.settings.ALLOW_CODE_STEPS) {
+    logger.warn('ALLOW_CODE_STEPS is on: javascript_action steps run code from recordings in this process; accept recordings only from authors you trust.');
+  }
   return { args, loaded, logger };
 }

@@ -13,6 +13,8 @@ const FILES: Record<string, string> = {
   'broken.json': JSON.stringify(BROKEN_CLICK),
   'list.json': '[]',
   'python.json': '{\n  "url": "about:blank",\n  "nodes": True\n}',
+  'llm.json': JSON.stringify({ ...simpleAutomation(), nodes: [{ type: 'action_node', extraction_action: { llm: { extraction_format: { total: 'str' }, extraction_instructions: 'read it' } } }] }),
+  'code.json': JSON.stringify({ ...simpleAutomation(), nodes: [{ type: 'action_node', javascript_action: { execution_code: 'async (page) => {}' } }] }),
 };
 
 /** Runs the CLI over the in-memory files above; a name not among them does not exist. */
@@ -42,6 +44,19 @@ describe('npm run validate', () => {
     expect(lines.at(-1)).toBe('ok good.json');
   });
 
+  it('lists what an accepted recording needs when it runs', () => {
+    expect(run('llm.json')).toEqual({ status: 0, stdout: 'ok llm.json\n  needs: nodes[0].extraction_action.llm: an LLM (set LLM_MODEL_API_KEY)\n', stderr: '' });
+  });
+
+  it('refuses code steps unless told to check as a worker that allows them', () => {
+    expect(run('code.json').status).toBe(1);
+    expect(run('--allow-code-steps', 'code.json')).toEqual({
+      status: 0,
+      stdout: 'ok code.json\n  needs: nodes[0].javascript_action: code steps enabled on the worker (ALLOW_CODE_STEPS=true)\n',
+      stderr: '',
+    });
+  });
+
   it('names the whole recording when it is not an object', () => {
     expect(run('list.json').stdout).toBe('refused list.json\n  (automation): an automation must be a JSON object\n');
   });
@@ -51,8 +66,8 @@ describe('npm run validate', () => {
     expect(status).toBe(1);
     const verdicts = JSON.parse(stdout);
     expect(verdicts).toEqual([
-      { file: 'good.json', ok: true, problems: [] },
-      { file: 'broken.json', ok: false, problems: expect.arrayContaining([{ path: 'nodes[0].interaction_action.click_element.button', message: expect.any(String) }]) },
+      { file: 'good.json', ok: true, problems: [], needs: [] },
+      { file: 'broken.json', ok: false, problems: expect.arrayContaining([{ path: 'nodes[0].interaction_action.click_element.button', message: expect.any(String) }]), needs: [] },
     ]);
   });
 

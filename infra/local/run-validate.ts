@@ -1,5 +1,7 @@
 import { recordingOf } from '../../lib/automation/recording-of.js';
+import { recordingRequirements } from '../../lib/automation/recording-requirements.js';
 import { validateRecording } from '../../lib/automation/validate-recording.js';
+import { BASE_CAPABILITIES } from '../../lib/automation/worker-capabilities.js';
 import { errorMessage } from '../../lib/errors.js';
 import { readJsonFile, type ReadText } from './read-json-file.js';
 import { parseValidateArgs, VALIDATE_USAGE, type ValidateCliArgs } from './validate-args.js';
@@ -36,8 +38,8 @@ export function runValidate(argv: string[], io: ValidateIo): number {
       io.writeError(`${read.error}\n`);
       continue;
     }
-    const result = validateRecording(recordingOf(read.value));
-    const verdict = { file, ok: result.ok, problems: result.ok ? [] : result.problems };
+    const result = validateRecording(recordingOf(read.value), { ...BASE_CAPABILITIES, allowCodeSteps: args.allowCodeSteps });
+    const verdict = { file, ok: result.ok, problems: result.ok ? [] : result.problems, needs: result.ok ? recordingRequirements(result.automation) : [] };
     verdicts.push(verdict);
     // Text goes out file by file, so it interleaves with the read errors on stderr in order.
     if (!args.json) io.write(formatVerdictAsText(verdict));

@@ -4,7 +4,7 @@ import type { LoadedSettings } from '../../lib/config/settings.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { createNodeServer } from '../../lib/http/node-server.js';
 import { createLocalRuntime } from '../../lib/worker/create-local-runtime.js';
-import { setWorkerRuntime } from '../../lib/worker/runtime-registry.js';
+import { clearWorkerRuntime, setWorkerRuntime } from '../../lib/worker/runtime-registry.js';
 import { startControlPlane } from '../../lib/control-plane/embedded/start-control-plane.js';
 import { isLocalServerUrl, listenAddressOf } from './server-url-address.js';
 import { WORKER_ROUTES } from './worker-routes.js';
@@ -17,7 +17,15 @@ export type StartWorkerOptions = {
   logger: Logger;
 };
 
-export type RunningWorker = { workerUrl: string; controlPlaneUrl: string | undefined; close(): Promise<void> };
+export type RunningWorker = {
+  workerUrl: string;
+  controlPlaneUrl: string | undefined;
+  /**
+   * The graceful shutdown SIGTERM/SIGINT run: new tasks get 503 while the running one finishes
+   * (within SHUTDOWN_GRACE_SECONDS) and every report is made; then the servers and the browser close.
+   */
+  close(): Promise<void>;
+};
 
 /**
  * Starts the local worker: the embedded control plane first (when SERVER_URL points at this
@@ -43,17 +51,28 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await runtime.close();
     throw error;
   }
+  // Off the request path: the first task then does not wait for playwright-core to load.
+  void runtime.warmUp();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  // The worker's server answers (503 for new tasks) until the run and its reports are done; the
+  // embedded control plane, which receives those reports, closes last.
+  const shutDown = async () => {
+    // Meanwhile the routes that bring tasks answer 503 (the runtime refuses them once closing).
+    await runtime.close({ graceSeconds: settings.SHUTDOWN_GRACE_SECONDS });
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await serverClosed;
+    clearWorkerRuntime(runtime);
+    await controlPlane?.close();
+  };
   return {
     workerUrl: `http://${host}:${address.port}`,
     controlPlaneUrl: controlPlane?.url,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await runtime.close();
-      setWorkerRuntime(undefined);
-      await controlPlane?.close();
+    close() {
+      closing ??= shutDown();
+      return closing;
     },
   };
 }

@@ -4,6 +4,7 @@ import { handler as hitlStatus } from '../../handlers/hitl-status.js';
 import { handler as humanInLoopCompleted } from '../../handlers/human-in-loop-completed.js';
 import { handler as inference } from '../../handlers/inference.js';
 import { handler as isTaskRunning } from '../../handlers/is-task-running.js';
+import { handler as killTask } from '../../handlers/kill-task.js';
 import { handler as setChildProcessId } from '../../handlers/set-child-process-id.js';
 import type { Route } from '../../lib/http/node-server.js';
 
@@ -22,4 +23,5 @@ export const WORKER_ROUTES: readonly Route[] = [
   { method: 'POST', path: '/set_child_process_id', handler: setChildProcessId },
   { method: 'POST', path: '/human_in_loop_completed', handler: humanInLoopCompleted },
   { method: 'GET', path: '/hitl_status', handler: hitlStatus },
+  { method: 'POST', path: '/kill_task', handler: killTask },
 ];

@@ -26,6 +26,13 @@ export const Settings = z.object({
   SAVE_TRAJECTORY_ENDPOINT: endpoint('api/v1/save_trajectory'),
   CALLBACK_ENDPOINT: endpoint('api/v1/callback'),
   HUMAN_IN_LOOP_ENDPOINT: endpoint('api/v1/human_in_loop'),
+  REQUEST_DOWNLOAD_UPLOAD_URLS_ENDPOINT: endpoint('api/v1/request_download_upload_urls'),
+  CONFIRM_DOWNLOADS_ENDPOINT: endpoint('api/v1/confirm_downloads'),
+  INITIATE_CALLBACK_ENDPOINT: endpoint('api/v1/initiate_callback'),
+  /** `{recording_id}` is replaced; the recording is fetched again right before each run. */
+  GET_RECORDING_ENDPOINT: endpoint('api/v1/recording/{recording_id}'),
+  /** Signs callback bodies (HMAC-SHA256) so receivers can check they came from here. */
+  CALLBACK_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   API_KEY: z.string().min(8, 'must be at least 8 characters'),
   CHILD_PORT_OFFSET: z.coerce.number().int().min(1).max(65535).default(9000),
   DEPLOYMENT: z.enum(['dev', 'prod']),
@@ -38,9 +45,18 @@ export const Settings = z.object({
   /** Another Chromium binary (e.g. Debian's /usr/bin/chromium) instead of @sparticuz/chromium. */
   CHROMIUM_PATH: z.string().min(1).optional(),
   DOWNLOAD_TIMEOUT_SECONDS: z.coerce.number().positive().default(200),
+  /** On SIGTERM/SIGINT the running task may finish within this; then it is stopped as `killed`. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   /** Seconds the control-plane client waits for one request. */
   CONTROL_PLANE_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Reports waiting to be delivered; default `DATA_DIR/worker-outbox/{child process id}`. */
+  OUTBOX_DIR: z.string().min(1).optional(),
+  /** First wait before sending a report again; doubles (with jitter) up to the maximum. */
+  OUTBOX_RETRY_BASE_SECONDS: z.coerce.number().positive().default(1),
+  OUTBOX_RETRY_MAX_SECONDS: z.coerce.number().positive().default(300),
+  /** How long shutdown waits for pending reports before leaving them on disk for the next start. */
+  OUTBOX_FLUSH_SECONDS: z.coerce.number().min(0).default(10),
   /** Keep each task's local directory after it has been reported (the original keeps it in dev). */
   KEEP_TASK_FILES: bool(true),
   /** The model LLM steps would use (provider/model), as in the original. */

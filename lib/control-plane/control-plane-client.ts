@@ -3,7 +3,16 @@ import { AppError, ControlPlaneRejectedError, errorMessage } from '../errors.js'
 import type { Settings } from '../config/settings.js';
 import { problemsFromZod } from '../http/problems.js';
 import type { InferenceRequest } from '../schemas/wire/inference-request.js';
-import type { TaskCompleteRequest, TaskOutputDataRequest, TaskStartedRequest } from '../schemas/wire/control-plane-requests.js';
+import {
+  RecordingAnswer,
+  UploadUrlsAnswer,
+  type ConfirmDownloadsRequest,
+  type InitiateCallbackRequest,
+  type TaskCompleteRequest,
+  type TaskOutputDataRequest,
+  type TaskStartedRequest,
+  type UploadUrlsRequest,
+} from '../schemas/wire/control-plane-requests.js';
 import { Task, type CallbackUrl } from '../schemas/wire/task.js';
 
 export type MultipartFile = { field: string; filename: string; contentType: string; content: Buffer };
@@ -21,6 +30,10 @@ export type ControlPlaneClientOptions = {
     | 'SAVE_TRAJECTORY_ENDPOINT'
     | 'CALLBACK_ENDPOINT'
     | 'HUMAN_IN_LOOP_ENDPOINT'
+    | 'REQUEST_DOWNLOAD_UPLOAD_URLS_ENDPOINT'
+    | 'CONFIRM_DOWNLOADS_ENDPOINT'
+    | 'INITIATE_CALLBACK_ENDPOINT'
+    | 'GET_RECORDING_ENDPOINT'
     | 'CONTROL_PLANE_TIMEOUT_SECONDS'
   >;
   fetchImpl?: typeof fetch;
@@ -39,9 +52,16 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions) {
   // urljoin(SERVER_URL, endpoint) as the original builds URLs: WHATWG resolution is the same.
   const urlOf = (endpoint: string) => new URL(endpoint, settings.SERVER_URL).toString();
 
-  async function send(endpoint: string, init: { method: string; apiKey: string; json?: unknown; form?: FormData }): Promise<unknown> {
-    const url = urlOf(endpoint);
+  type SendInit = { method: string; apiKey: string; json?: unknown; form?: FormData; idempotencyKey?: string };
+
+  async function send(endpoint: string, init: SendInit): Promise<unknown> {
+    return sendTo(urlOf(endpoint), init);
+  }
+
+  async function sendTo(url: string, init: SendInit): Promise<unknown> {
     const headers: Record<string, string> = { 'x-api-key': init.apiKey };
+    // A report sent again after a lost answer carries the same key, so it is applied once.
+    if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey;
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -84,23 +104,75 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions) {
       }
       return task.data;
     },
-    startTask: (apiKey: string, body: TaskStartedRequest) => send(settings.START_TASK_ENDPOINT, { method: 'POST', apiKey, json: body }),
-    completeTask: (apiKey: string, body: TaskCompleteRequest) => send(settings.COMPLETE_TASK_ENDPOINT, { method: 'POST', apiKey, json: body }),
-    saveOutputData: (apiKey: string, body: TaskOutputDataRequest) =>
-      send(settings.SAVE_OUTPUT_DATA_ENDPOINT, { method: 'POST', apiKey, json: body }),
+    startTask: (apiKey: string, body: TaskStartedRequest, idempotencyKey?: string) =>
+      send(settings.START_TASK_ENDPOINT, { method: 'POST', apiKey, json: body, idempotencyKey }),
+    completeTask: (apiKey: string, body: TaskCompleteRequest, idempotencyKey?: string) =>
+      send(settings.COMPLETE_TASK_ENDPOINT, { method: 'POST', apiKey, json: body, idempotencyKey }),
+    saveOutputData: (apiKey: string, body: TaskOutputDataRequest, idempotencyKey?: string) =>
+      send(settings.SAVE_OUTPUT_DATA_ENDPOINT, { method: 'POST', apiKey, json: body, idempotencyKey }),
     saveDownloads: (apiKey: string, taskId: string, files: MultipartFile[]) =>
       send(settings.SAVE_DOWNLOADS_ENDPOINT, { method: 'POST', apiKey, form: multipart(taskId, files) }),
-    saveTrajectory: (apiKey: string, taskId: string, file: MultipartFile) =>
-      send(settings.SAVE_TRAJECTORY_ENDPOINT, { method: 'POST', apiKey, form: multipart(taskId, [file]) }),
+    saveTrajectory: (apiKey: string, taskId: string, file: MultipartFile, idempotencyKey?: string) =>
+      send(settings.SAVE_TRAJECTORY_ENDPOINT, { method: 'POST', apiKey, form: multipart(taskId, [file]), idempotencyKey }),
     /** The Dec-2025 protocol: ask the control plane to deliver the result to the task's callback. */
     callback: (apiKey: string, taskId: string, callbackUrl: CallbackUrl) =>
       send(settings.CALLBACK_ENDPOINT, { method: 'PUT', apiKey, json: { task_id: taskId, callback_url: callbackUrl } }),
+    /** The recording as it is now, fetched again right before a run (the current protocol). */
+    async getRecording(apiKey: string, recordingId: string): Promise<RecordingAnswer> {
+      // Not urljoin: the original appends the path to SERVER_URL without its trailing slash.
+      const path = settings.GET_RECORDING_ENDPOINT.replace('{recording_id}', encodeURIComponent(recordingId));
+      const url = `${settings.SERVER_URL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+      const body = await sendTo(url, { method: 'GET', apiKey });
+      const answer = RecordingAnswer.safeParse(body);
+      if (!answer.success) {
+        throw new AppError('CONTROL_PLANE_BAD_RESPONSE', `Control plane answer to ${url} is not a recording`, { problems: problemsFromZod(answer.error) });
+      }
+      return answer.data;
+    },
+    /** One upload URL per file name (the current protocol's presigned uploads). */
+    async requestUploadUrls(apiKey: string, body: UploadUrlsRequest, idempotencyKey?: string): Promise<UploadUrlsAnswer> {
+      const answer = UploadUrlsAnswer.safeParse(await send(settings.REQUEST_DOWNLOAD_UPLOAD_URLS_ENDPOINT, { method: 'POST', apiKey, json: body, idempotencyKey }));
+      if (!answer.success) {
+        throw new AppError('CONTROL_PLANE_BAD_RESPONSE', 'Control plane answer to request_download_upload_urls has no "uploads" list', { problems: problemsFromZod(answer.error) });
+      }
+      return answer.data;
+    },
+    /** PUT the raw bytes to an upload URL: it carries its own authorisation, so no key is sent. */
+    async uploadFile(uploadUrl: string, contentType: string, content: Buffer): Promise<void> {
+      let response: Response;
+      try {
+        response = await fetchImpl(uploadUrl, {
+          method: 'PUT',
+          headers: { 'content-type': contentType },
+          body: content,
+          signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+          redirect: 'manual',
+        });
+      } catch (error) {
+        throw new AppError('CONTROL_PLANE_UNREACHABLE', `Upload to ${redactQuery(uploadUrl)} failed: ${describeFetchError(error)}`, { cause: error });
+      }
+      const text = await response.text().catch(() => '');
+      if (response.status >= 400 && response.status < 500) throw new ControlPlaneRejectedError(response.status, `Upload to ${redactQuery(uploadUrl)} was refused: ${text.trim().slice(0, 200) || `HTTP ${response.status}`}`);
+      if (!response.ok) throw new AppError('CONTROL_PLANE_BAD_RESPONSE', `Upload to ${redactQuery(uploadUrl)} answered ${response.status}`);
+    },
+    confirmDownloads: (apiKey: string, body: ConfirmDownloadsRequest, idempotencyKey?: string) =>
+      send(settings.CONFIRM_DOWNLOADS_ENDPOINT, { method: 'POST', apiKey, json: body, idempotencyKey }),
+    initiateCallback: (apiKey: string, body: InitiateCallbackRequest, idempotencyKey?: string) =>
+      send(settings.INITIATE_CALLBACK_ENDPOINT, { method: 'POST', apiKey, json: body, idempotencyKey }),
     /** A human_in_loop step is waiting for a person. */
     humanInLoop: (apiKey: string, taskId: string) => send(settings.HUMAN_IN_LOOP_ENDPOINT, { method: 'POST', apiKey, json: { task_id: taskId } }),
   };
 }
 
 export type ControlPlaneClient = ReturnType<typeof createControlPlaneClient>;
+
+/** The original's upload write/read timeouts are minutes: files can be large. */
+const UPLOAD_TIMEOUT_MS = 600_000;
+
+/** A presigned URL's query is its credential: never log it. */
+function redactQuery(url: string): string {
+  return url.split('?')[0] ?? url;
+}
 
 function multipart(taskId: string, files: MultipartFile[]): FormData {
   const form = new FormData();

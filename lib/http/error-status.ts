@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number | ((error: AppError) => number)> 
   BAD_MULTIPART: 400,
   VALIDATION_FAILED: 422,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
@@ -16,6 +17,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number | ((error: AppError) => number)> 
   RECORDING_INVALID: 422,
   RECORDING_NOT_FOUND: 404,
   ROUTE_DISABLED: 404,
+  // A master or load balancer sends the task to another worker.
+  SHUTTING_DOWN: 503,
   CONTROL_PLANE_REJECTED: (error) => (error instanceof ControlPlaneRejectedError ? error.upstreamStatus : 502),
   CONTROL_PLANE_UNREACHABLE: 502,
   CONTROL_PLANE_BAD_RESPONSE: 502,
@@ -33,7 +36,8 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   }
   const entry = STATUS_BY_CODE[error.code];
   const status = typeof entry === 'function' ? entry(error) : entry;
-  const exposed = status < 500 || error.code.startsWith('CONTROL_PLANE_');
+  // These 5xx say what the caller can act on (retry elsewhere, check the control plane), nothing internal.
+  const exposed = status < 500 || error.code.startsWith('CONTROL_PLANE_') || error.code === 'SHUTTING_DOWN';
   const body: ErrorBody = { success: false, error: exposed ? error.message : 'Internal error', code: error.code };
   if (exposed && error.problems.length > 0) body.problems = error.problems;
   if (exposed && 'taskId' in error && typeof error.taskId === 'string') body.task_id = error.taskId;

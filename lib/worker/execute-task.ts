@@ -1,10 +1,13 @@
-import { rm } from 'node:fs/promises';
 import { errorMessage } from '../errors.js';
-import { taskPaths } from '../schemas/wire/task.js';
-import { reportTaskEnd, type ReportContext } from './report-task.js';
-import type { AcceptedTask, TaskRunner, TaskRunOutcome } from './task-runner.js';
+import { reportTaskEnd, reportTaskStart, type ReportContext } from './report-task.js';
+import { outcomeAfterStop, type AcceptedTask, type TaskRunner, type TaskRunOutcome } from './task-runner.js';
 
-export type ExecuteContext = ReportContext & { runner: TaskRunner; keepTaskFiles: boolean; signal?: AbortSignal };
+export type ExecuteContext = ReportContext & {
+  runner: TaskRunner;
+  signal?: AbortSignal;
+  /** Fetches the recording again right before the run (the current protocol) and re-checks it. */
+  refreshRecording?: (accepted: AcceptedTask) => Promise<AcceptedTask>;
+};
 
 function failedOutcome(error: string): TaskRunOutcome {
   return { status: 'failed', error, outputData: [], finalScreenshot: null, forLoopStatus: [], downloads: [] };
@@ -24,31 +27,29 @@ export async function executeTask(accepted: AcceptedTask, ctx: ExecuteContext): 
 
   let outcome: TaskRunOutcome;
   try {
-    await ctx.controlPlane.startTask(task.api_key, {
-      task_id: task.task_id,
-      started_at: task.started_at,
-      allocated_at: task.allocated_at ?? null,
-    });
+    // Written to the outbox, not awaited on the wire: a control plane that is down now gets
+    // the start report when it is back, and the task runs meanwhile.
+    await reportTaskStart(task, ctx.outbox);
     logger.info('task started', { endpoint_name: task.endpoint_name });
-    outcome = await runSafely(accepted, ctx, logger);
+    const current = ctx.refreshRecording ? await ctx.refreshRecording(accepted) : accepted;
+    outcome = await runSafely(current, ctx, logger);
   } catch (error) {
-    logger.error('start_task failed', { error });
-    outcome = failedOutcome(`Could not report the start of the task to the control plane: ${errorMessage(error)}`);
+    logger.error('task could not run', { error });
+    outcome = failedOutcome(`The automation could not run: ${errorMessage(error)}`);
   }
 
   task.status = outcome.status;
   task.error = outcome.error;
   logger.info('task finished', { status: outcome.status, error: outcome.error, duration_ms: ctx.now().getTime() - startedAt.getTime() });
   await reportTaskEnd(task, outcome, { ...ctx, logger });
-  if (!ctx.keepTaskFiles) await rm(taskPaths(task).taskDirectory, { recursive: true, force: true }).catch(() => {});
   return outcome;
 }
 
 async function runSafely(accepted: AcceptedTask, ctx: ExecuteContext, logger: ReportContext['logger']): Promise<TaskRunOutcome> {
   try {
-    return await ctx.runner.run(accepted, { logger, signal: ctx.signal });
+    return outcomeAfterStop(await ctx.runner.run(accepted, { logger, signal: ctx.signal }), ctx.signal);
   } catch (error) {
     logger.error('task run failed', { error });
-    return failedOutcome(`The automation could not run: ${errorMessage(error)}`);
+    return outcomeAfterStop(failedOutcome(`The automation could not run: ${errorMessage(error)}`), ctx.signal);
   }
 }

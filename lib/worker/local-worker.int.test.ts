@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleAutomation, startTestControlPlane, type TestControlPlane } from '../../test/support/control-plane.js';
+import { testOutbox } from '../../test/support/outbox.js';
 import { silentLogger } from '../log/logger.js';
+import { InferenceRequest } from '../schemas/wire/inference-request.js';
 import { Task } from '../schemas/wire/task.js';
 import { acceptTask } from './accept-task.js';
 import { createLocalWorker } from './local-worker.js';
@@ -31,17 +33,9 @@ function heldRunner() {
 }
 
 async function createTask(maxTimeoutInMinutes?: number): Promise<Task> {
-  const created = await cp.client.requestInference({
-    endpoint_name: 'hold',
-    input_parameters: { name: ['x'] },
-    unique_parameter_names: [],
-    secure_parameters: {},
-    max_timeout_in_minutes: maxTimeoutInMinutes ?? 10,
-    use_proxy: false,
-    is_dedicated: false,
-    max_parallelism: 1,
-    per_login_parallelism: 1,
-  });
+  const created = await cp.client.requestInference(
+    InferenceRequest.parse({ endpoint_name: 'hold', input_parameters: { name: ['x'] }, max_timeout_in_minutes: maxTimeoutInMinutes ?? 10 }),
+  );
   return maxTimeoutInMinutes === undefined ? Task.parse({ ...created, max_timeout_in_minutes: null }) : created;
 }
 
@@ -49,7 +43,7 @@ describe('local worker health', () => {
   it('turns unhealthy (503 body) once the running task is past its max_timeout_in_minutes, and healthy again after', async () => {
     let clock = Date.parse('2026-12-04T10:00:00Z');
     const held = heldRunner();
-    const worker = createLocalWorker({ controlPlane: cp.client, runner: held.runner, acceptTask, logger: silentLogger, childProcessId: '0', keepTaskFiles: false, now: () => new Date(clock) });
+    const worker = createLocalWorker({ controlPlane: cp.client, runner: held.runner, acceptTask, outbox: testOutbox(cp.client), logger: silentLogger, childProcessId: '0', keepTaskFiles: false, now: () => new Date(clock) });
     await worker.allocateTasks([await createTask(2)]);
     while (held.started.length === 0) await new Promise((r) => setTimeout(r, 10));
 
@@ -67,7 +61,7 @@ describe('local worker health', () => {
   it('uses 15 minutes when the task has no max_timeout_in_minutes', async () => {
     let clock = Date.parse('2026-12-04T10:00:00Z');
     const held = heldRunner();
-    const worker = createLocalWorker({ controlPlane: cp.client, runner: held.runner, acceptTask, logger: silentLogger, childProcessId: '0', keepTaskFiles: false, now: () => new Date(clock) });
+    const worker = createLocalWorker({ controlPlane: cp.client, runner: held.runner, acceptTask, outbox: testOutbox(cp.client), logger: silentLogger, childProcessId: '0', keepTaskFiles: false, now: () => new Date(clock) });
     await worker.allocateTasks([await createTask(undefined)]);
     while (held.started.length === 0) await new Promise((r) => setTimeout(r, 10));
     clock += 14 * 60_000;

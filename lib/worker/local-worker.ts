@@ -4,13 +4,24 @@ import type { Logger } from '../log/logger.js';
 import type { InferenceRequest } from '../schemas/wire/inference-request.js';
 import type { Task } from '../schemas/wire/task.js';
 import { executeTask } from './execute-task.js';
+import { reportTaskEnd, reportTaskRefused } from './report-task.js';
+import type { Outbox } from './outbox/outbox.js';
 import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
 import { TaskQueue } from './task-queue.js';
-import type { AcceptedTask, TaskRunner } from './task-runner.js';
+import { endedOutcome, TaskStoppedError, type AcceptedTask, type TaskEndStatus, type TaskRunner } from './task-runner.js';
 import type { AllocationResult, HealthReport, WorkerRuntime } from './worker-runtime.js';
 
 /** The original's limit when a task carries no `max_timeout_in_minutes`. */
 const DEFAULT_HEALTH_TIMEOUT_MINUTES = 15;
+/** The Task model's default `max_timeout_in_minutes`, enforced when a task carries none. */
+const DEFAULT_TASK_TIMEOUT_MINUTES = 10;
+/** How long close() lets the running task finish before it is stopped. */
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+/** The largest delay a Node timer holds; a larger one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const CANCELLED_BY_USER = 'Task cancelled by user';
+const NOT_STARTED_AT_SHUTDOWN = 'The worker shut down before the task started';
+const DEFAULT_OUTBOX_FLUSH_MS = 10_000;
 
 export type LocalWorkerOptions = {
   controlPlane: ControlPlaneClient;
@@ -20,6 +31,11 @@ export type LocalWorkerOptions = {
   logger: Logger;
   childProcessId: string;
   keepTaskFiles: boolean;
+  /** Every report goes through it; close() waits (a while) for it to deliver what is pending. */
+  outbox: Outbox;
+  outboxFlushMs?: number;
+  /** Fetches the recording again right before each run (the current protocol). */
+  refreshRecording?: (accepted: AcceptedTask) => Promise<AcceptedTask>;
   /** Shared with the runner, which waits on it in human_in_loop steps. */
   humanInLoop?: WorkerHumanInLoopGate;
   now?: () => Date;
@@ -28,9 +44,12 @@ export type LocalWorkerOptions = {
 export type LocalWorker = WorkerRuntime & {
   /** Resolves once the queue is empty and no task runs. */
   idle(): Promise<void>;
+  /** For a long-lived process: loads the runner's code now, so the first task starts as fast as the next. */
+  warmUp(): Promise<void>;
 };
 
-type RunningTask = { task: Task; startedAt: Date };
+/** The running task; aborting `stop` ends its run, with the TaskStoppedError as the reason. */
+type RunningTask = { task: Task; startedAt: Date; stop: AbortController };
 
 /** One task at a time from an in-memory priority queue, in this process. */
 export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
@@ -41,6 +60,9 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   let childProcessId = options.childProcessId;
   let uniqueChildArn: string | null = null;
   let closed = false;
+  let closing: Promise<void> | undefined;
+  /** End reports of tasks that never ran (killed in the queue, or queued at shutdown). */
+  const pendingReports = new Set<Promise<void>>();
   const humanInLoop =
     options.humanInLoop ??
     createHumanInLoopGate(async (task) => {
@@ -52,24 +74,42 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       return await options.acceptTask(task);
     } catch (error) {
       // The control plane already holds this task: report it failed so it is never left queued.
-      await options.controlPlane
-        .completeTask(task.api_key, {
-          task_id: task.task_id,
-          child_process_id: Number(childProcessId) || 0,
-          unique_child_arn: uniqueChildArn,
-          status: 'failed',
-          error: errorMessage(error),
-          completed_at: now().toISOString(),
-          token_usage: null,
-          retry_count: task.retry_count + 1,
-        })
-        .catch((reportError: unknown) => options.logger.error('complete_task failed for a refused task', { task_id: task.task_id, error: reportError }));
+      await reportTaskRefused(task, errorMessage(error), { outbox: options.outbox, childProcessId, uniqueChildArn, now }).catch((reportError: unknown) =>
+        options.logger.error('could not queue complete_task for a refused task', { task_id: task.task_id, error: reportError }),
+      );
       throw error;
     }
   }
 
+  /** Reports a task that will not run (or not run further) as ended; close() waits for these. */
+  function reportNotRun(task: Task, status: TaskEndStatus, error: string): void {
+    task.status = status;
+    task.error = error;
+    options.logger.info('task ended without running', { task_id: task.task_id, status, error });
+    const reporting = reportTaskEnd(task, endedOutcome(status, error), {
+      controlPlane: options.controlPlane,
+      outbox: options.outbox,
+      logger: options.logger.child({ task_id: task.task_id }),
+      childProcessId,
+      uniqueChildArn,
+      now,
+      keepTaskFiles: options.keepTaskFiles,
+    })
+      .catch((reportError: unknown) => options.logger.error('could not report the end of a task that did not run', { task_id: task.task_id, error: reportError }))
+      .finally(() => pendingReports.delete(reporting));
+    pendingReports.add(reporting);
+  }
+
+  function refuseWhenClosed(): void {
+    if (closed) throw shuttingDownError();
+  }
+
   function enqueue(accepted: AcceptedTask): void {
-    if (closed) throw new AppError('ROUTE_DISABLED', 'The worker is shutting down and takes no new tasks');
+    if (closed) {
+      // The control plane already holds it (a request that raced the shutdown): end it there.
+      reportNotRun(accepted.task, 'cancelled', NOT_STARTED_AT_SHUTDOWN);
+      throw shuttingDownError();
+    }
     accepted.task.status = 'allocated';
     accepted.task.allocated_at = now().toISOString();
     queue.push({ ...accepted, task_id: accepted.task.task_id, priority: accepted.task.priority });
@@ -81,15 +121,33 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
 
   async function pump(): Promise<void> {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      running = { task: next.task, startedAt: now() };
+      const stop = new AbortController();
+      running = { task: next.task, startedAt: now(), stop };
+      const minutes = next.task.max_timeout_in_minutes ?? DEFAULT_TASK_TIMEOUT_MINUTES;
+      const timer = setTimeout(
+        () => stop.abort(new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes`)),
+        Math.min(minutes * 60_000, MAX_TIMER_MS),
+      );
       try {
         await executeTask(
           { task: next.task, automation: next.automation },
-          { controlPlane: options.controlPlane, runner: options.runner, logger: options.logger, childProcessId, uniqueChildArn, now, keepTaskFiles: options.keepTaskFiles },
+          {
+            controlPlane: options.controlPlane,
+            outbox: options.outbox,
+            refreshRecording: options.refreshRecording,
+            runner: options.runner,
+            logger: options.logger,
+            childProcessId,
+            uniqueChildArn,
+            now,
+            keepTaskFiles: options.keepTaskFiles,
+            signal: stop.signal,
+          },
         );
       } catch (error) {
         options.logger.error('task execution crashed', { task_id: next.task.task_id, error });
       } finally {
+        clearTimeout(timer);
         running = null;
       }
     }
@@ -97,6 +155,8 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
 
   return {
     async submitInference(request: InferenceRequest) {
+      // Before the control plane creates a task this worker would not run.
+      refuseWhenClosed();
       if (request.use_proxy) {
         throw new ValidationError('use_proxy is not supported: this worker has no proxy configured', [
           { path: 'use_proxy', message: 'not supported: this worker has no proxy configured' },
@@ -109,6 +169,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     },
 
     async allocateTasks(tasks: Task[]): Promise<AllocationResult> {
+      refuseWhenClosed();
       const result: AllocationResult = { taskIds: [], rejected: [] };
       for (const task of tasks) {
         try {
@@ -134,6 +195,17 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
 
     isTaskRunning: () => running !== null,
 
+    killTasks(taskIds: string[]): number {
+      const ids = new Set(taskIds);
+      const dropped = queue.remove(ids);
+      for (const entry of dropped) reportNotRun(entry.task, 'cancelled', CANCELLED_BY_USER);
+      const current = running;
+      const stopsRunning = current !== null && ids.has(current.task.task_id) && !current.stop.signal.aborted;
+      if (stopsRunning) current.stop.abort(new TaskStoppedError('cancelled', CANCELLED_BY_USER));
+      options.logger.info('kill signal', { task_ids: [...ids], dropped_from_queue: dropped.length, stopped_running: stopsRunning });
+      return dropped.length + (stopsRunning ? 1 : 0);
+    },
+
     humanInLoopCompleted: (taskId: string) => humanInLoop.complete(taskId),
     humanInLoopStatus: (taskId: string) => humanInLoop.takeStatus(taskId),
 
@@ -146,10 +218,49 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       while (pumping) await pumping;
     },
 
-    async close() {
-      closed = true;
-      while (pumping) await pumping;
-      await options.runner.close();
+    async warmUp() {
+      await options.runner.warmUp?.().catch((error: unknown) => options.logger.warn('warm-up failed; the first task loads what it needs', { error }));
+    },
+
+    close(closeOptions = {}) {
+      closing ??= shutDown(closeOptions.graceSeconds ?? DEFAULT_SHUTDOWN_GRACE_SECONDS);
+      return closing;
     },
   };
+
+  /**
+   * Takes no more tasks, ends the queued ones as cancelled, lets the running one finish within
+   * the grace period (then stops it as killed), waits for every report, releases the browser.
+   */
+  async function shutDown(graceSeconds: number): Promise<void> {
+    closed = true;
+    for (let next = queue.shift(); next; next = queue.shift()) reportNotRun(next.task, 'cancelled', NOT_STARTED_AT_SHUTDOWN);
+    const current = running;
+    if (current && pumping && !(await settlesWithin(pumping, graceSeconds * 1000))) {
+      options.logger.warn('the running task did not finish within the shutdown grace period; stopping it', { task_id: current.task.task_id, grace_seconds: graceSeconds });
+      current.stop.abort(new TaskStoppedError('killed', `The worker shut down: the task did not finish within the ${graceSeconds} s grace period`));
+    }
+    while (pumping) await pumping;
+    await Promise.allSettled([...pendingReports]);
+    await options.runner.close();
+    // What is not delivered by then stays on disk and is sent by the next start.
+    const flushed = await options.outbox.flush(options.outboxFlushMs ?? DEFAULT_OUTBOX_FLUSH_MS);
+    if (!flushed) options.logger.warn('reports still pending at shutdown; they are sent at the next start', { pending: options.outbox.size });
+    await options.outbox.stop();
+  }
+}
+
+function shuttingDownError(): AppError {
+  return new AppError('SHUTTING_DOWN', 'The worker is shutting down and takes no new tasks');
+}
+
+/** Whether `promise` settles within `ms`; the timer is always cleared. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

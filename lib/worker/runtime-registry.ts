@@ -13,6 +13,11 @@ export function setWorkerRuntime(runtime: WorkerRuntime | undefined): void {
   pending = undefined;
 }
 
+/** Unregisters `runtime` if it is the one registered (a second worker in the process keeps its own). */
+export function clearWorkerRuntime(runtime: WorkerRuntime): void {
+  if (current === runtime) setWorkerRuntime(undefined);
+}
+
 export async function getWorkerRuntime(): Promise<WorkerRuntime> {
   if (current) return current;
   pending ??= createRuntimeFromSettings().then((runtime) => (current = runtime));

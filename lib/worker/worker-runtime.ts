@@ -20,11 +20,19 @@ export interface WorkerRuntime {
   allocateTasks(tasks: Task[]): Promise<AllocationResult>;
   health(): HealthReport;
   isTaskRunning(): boolean;
+  /**
+   * POST /kill_task: queued tasks with these ids are dropped and reported `cancelled`; the
+   * running one is stopped and ends `cancelled`. Answers how many of the ids it held.
+   */
+  killTasks(taskIds: string[]): number;
   setChildProcessId(childProcessId: string, uniqueChildArn?: string | null): void;
   /** POST /human_in_loop_completed: the person has finished the task's waiting step. */
   humanInLoopCompleted(taskId: string): void;
   /** GET /hitl_status: whether that was reported (reading true clears it). */
   humanInLoopStatus(taskId: string): boolean;
-  /** Stops taking tasks, finishes the queued ones, releases the browser. */
-  close(): Promise<void>;
+  /**
+   * Stops taking tasks, reports the queued ones `cancelled`, lets the running one finish within
+   * `graceSeconds` (then stops it as `killed`), waits for the reports, releases the browser.
+   */
+  close(options?: { graceSeconds?: number }): Promise<void>;
 }

@@ -234,6 +234,15 @@ describe('steps that need an LLM', () => {
   });
 });
 
+describe('a first page that does not load', () => {
+  it('does not fail the task by itself, and a later failure names it', async () => {
+    const automation = recording('http://127.0.0.1:1/portal', [clickSend]);
+    const { outcome } = await runRecording(browser, automation);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatch(/\(before that, opening http:\/\/127\.0\.0\.1:1\/portal failed: page\.goto: net::ERR_/);
+  });
+});
+
 describe('every kind of step that needs an LLM', () => {
   const kinds: [string, Record<string, unknown>][] = [
     ['assertion_action.llm', { assertion_action: { llm: { extraction_instructions: 'the page shows the portal' } } }],

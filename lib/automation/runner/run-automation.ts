@@ -37,6 +37,11 @@ const VIEWPORT = { width: 1920, height: 1080 };
 export async function runAutomation(options: RunAutomationOptions): Promise<TaskRunOutcome> {
   const { task, automation, logger } = options;
   const context = await options.browser.newContext({ acceptDownloads: true, viewport: VIEWPORT });
+  // A stopped task (time limit, kill, dead browser) closes its context: every pending Playwright
+  // call then rejects at once, whatever the page is doing (never loading, a spinning script).
+  const closeOnStop = () => void context.close().catch(() => {});
+  options.signal?.addEventListener('abort', closeOnStop, { once: true });
+  if (options.signal?.aborted) closeOnStop();
   const paths = taskPaths(task);
   const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex });
   const state: RunState = {
@@ -57,6 +62,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     services: options.services ?? DEFAULT_RUN_SERVICES,
     stepIndex: -1,
     nodePath: 'nodes',
+    navigationFailure: null,
   };
   const dialogs = recordDialogs(state);
   let status: TaskRunOutcome['status'] = 'success';
@@ -64,7 +70,8 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   const fail = (reason: unknown, prefix = '') => {
     if (status === 'failed') return;
     status = 'failed';
-    error = `${prefix}${errorMessage(reason)}`;
+    const earlier = state.navigationFailure ? ` (before that, ${state.navigationFailure})` : '';
+    error = `${prefix}${errorMessage(reason)}${earlier}`;
   };
   let finalScreenshot: string | null = null;
   try {
@@ -78,17 +85,26 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   } catch (reason) {
     fail(reason);
   }
+  // A stopped run has no page left to post-process or photograph; why it stopped is its error.
+  const stopped = options.signal?.aborted === true;
+  if (stopped) {
+    status = 'failed';
+    error = errorMessage(options.signal?.reason);
+  }
   try {
-    try {
-      await runNodes(state, automation.post_processing_nodes, 'post_processing_nodes');
-    } catch (reason) {
-      fail(reason, 'post_processing_nodes: ');
+    if (!stopped) {
+      try {
+        await runNodes(state, automation.post_processing_nodes, 'post_processing_nodes');
+      } catch (reason) {
+        fail(reason, 'post_processing_nodes: ');
+      }
+      // The final step lists the downloads folder: every capture must have finished by then.
+      await downloads.finish(automation.expected_downloads);
+      await dialogs.settle();
+      finalScreenshot = await finalStep(state, automation.take_final_screenshot);
     }
-    // The final step lists the downloads folder: every capture must have finished by then.
-    await downloads.finish(automation.expected_downloads);
-    await dialogs.settle();
-    finalScreenshot = await finalStep(state, automation.take_final_screenshot);
   } finally {
+    options.signal?.removeEventListener('abort', closeOnStop);
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
   }
   const files = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);

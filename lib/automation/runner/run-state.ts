@@ -32,6 +32,8 @@ export type RunState = {
   readonly services: RunServices;
   /** Index of the last step run; the first action node is step 0. */
   stepIndex: number;
+  /** Why the last go_to_url did not load its page (null once one does): added to a later failure. */
+  navigationFailure: string | null;
   /** JSON path of the node running now (e.g. `nodes[4].nodes[1]`), to name it in errors. */
   nodePath: string;
 };

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,31 +6,8 @@ import { createTarGz } from '../../artifacts/tar-gz.js';
 import { createLogger } from '../../log/logger.js';
 import { InferenceRequest } from '../../schemas/wire/inference-request.js';
 import type { Task } from '../../schemas/wire/task.js';
+import { startReceiver } from '../../../test/support/control-plane-harness.js';
 import { bodyOf, simpleAutomation, startTestControlPlane, TINY_PNG_BASE64, type TestControlPlane } from '../../../test/support/control-plane.js';
-
-type Received = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
-
-/** A local callback receiver: records every request and answers the next queued status. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const statuses: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(statuses.shift() ?? 200).end('ok');
-    });
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    statuses,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
 
 describe('embedded control plane: callback delivery', () => {
   let cp: TestControlPlane;
@@ -90,7 +65,7 @@ describe('embedded control plane: callback delivery', () => {
     expect(request?.headers['x-api-key']).toBe('receiver-key');
     expect(request?.headers.authorization).toBeUndefined();
     expect(request?.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(request?.body ?? '')).toEqual({
+    expect(JSON.parse(request?.body.toString('utf8') ?? '')).toEqual({
       status: 'success',
       task_id: task.task_id,
       recording_id: 'callback_test',

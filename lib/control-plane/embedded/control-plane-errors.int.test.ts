@@ -59,6 +59,9 @@ describe('embedded control plane: refusals', () => {
         ['GET', `/api/v1/tasks/${task.task_id}`],
         ['GET', '/api/v1/recording/refusals'],
         ['PUT', '/api/v1/automations/refusals'],
+        ['POST', '/api/v1/request_download_upload_urls'],
+        ['POST', '/api/v1/confirm_downloads'],
+        ['POST', '/api/v1/initiate_callback'],
       ] as const) {
         const response = await fetch(new URL(path, cp.url), { method, headers, body: method === 'GET' ? undefined : '{}' });
         expect(response.status, `${method} ${path}`).toBe(401);

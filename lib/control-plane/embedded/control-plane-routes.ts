@@ -8,11 +8,13 @@ import { reportRoutes } from './report-routes.js';
 import { type ControlPlaneDeps, endpointPath, publicRoute } from './route-kit.js';
 import { taskQueryRoutes } from './task-query-routes.js';
 import { uploadRoutes } from './upload-routes.js';
+import { uploadUrlRoutes } from './upload-url-routes.js';
 import { validateRoutes } from './validate-route.js';
 
 /**
  * THE route table of the embedded control plane. Protocol paths come from the endpoint
- * settings, resolved against SERVER_URL exactly as the worker's client resolves them.
+ * settings, resolved against SERVER_URL exactly as the worker's client resolves them. The PUT
+ * of signed upload URLs streams its body and is taken before this table (upload-receiver.ts).
  */
 export function controlPlaneRoutes(deps: ControlPlaneDeps): Route[] {
   return [
@@ -22,6 +24,7 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Route[] {
     ...inferenceRoutes(deps),
     ...reportRoutes(deps),
     ...uploadRoutes(deps),
+    ...uploadUrlRoutes(deps),
     ...callbackRoutes(deps),
     ...taskQueryRoutes(deps),
     ...automationRoutes(deps),

@@ -36,6 +36,22 @@ describe('createControlPlaneServer', () => {
     expect(controlPlane.server.listening).toBe(false);
   });
 
+  it('serves recordings at GET_RECORDING_ENDPOINT as well as the fixed path', async () => {
+    const controlPlane = createControlPlaneServer({ settings: settingsWith({ GET_RECORDING_ENDPOINT: 'api/v2/recordings/{recording_id}/automation' }), logger: silentLogger });
+    await new Promise<void>((ready) => controlPlane.server.listen(0, '127.0.0.1', ready));
+    const { port } = controlPlane.server.address() as AddressInfo;
+    try {
+      const headers = { 'x-api-key': TEST_API_KEY };
+      for (const path of ['/api/v2/recordings/none_here/automation', '/api/v1/recording/none_here']) {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+        expect(response.status, path).toBe(404);
+        expect(((await response.json()) as { code: string }).code, path).toBe('RECORDING_NOT_FOUND');
+      }
+    } finally {
+      await controlPlane.close();
+    }
+  });
+
   it('serves everything under the path of SERVER_URL', async () => {
     const controlPlane = createControlPlaneServer({ settings: settingsWith({ SERVER_URL: 'http://localhost:8000/optexity/' }), logger: silentLogger });
     await new Promise<void>((ready) => controlPlane.server.listen(0, '127.0.0.1', ready));

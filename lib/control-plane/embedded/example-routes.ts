@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import type { Route } from '../../http/node-server.js';
 import { jsonResponse, rawResponse } from '../../http/responses.js';
-import { attachmentDisposition } from './content-types.js';
+import { attachmentDisposition } from '../../http/content-types.js';
 import { exampleAccount, exampleReportCsv } from './example-data.js';
 import { basePath, type ControlPlaneDeps, parseQuery, pathParameter, publicRoute } from './route-kit.js';
 import { lookupStaticFile } from './static-files.js';

@@ -2,7 +2,7 @@ import type { Route } from '../../http/node-server.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
 import { jsonResponse } from '../../http/responses.js';
 import { HumanInLoopRequest, TaskCompleteRequest, TaskOutputDataRequest, TaskStartedRequest } from '../../schemas/wire/control-plane-requests.js';
-import { type ControlPlaneDeps, endpointPath, protectedRoute } from './route-kit.js';
+import { type ControlPlaneDeps, endpointPath, reportRoute } from './route-kit.js';
 import { requireTask } from './task-views.js';
 
 /** Output data can carry a full-page screenshot in base64: far above the default 1 MiB. */
@@ -12,14 +12,14 @@ const OUTPUT_DATA_MAX_BODY_BYTES = 64 * 1024 * 1024;
 export function reportRoutes(deps: ControlPlaneDeps): Route[] {
   const { settings, store, files } = deps;
   return [
-    protectedRoute(deps, { method: 'POST', path: endpointPath(settings, settings.START_TASK_ENDPOINT) }, async (event) => {
+    reportRoute(deps, { method: 'POST', path: endpointPath(settings, settings.START_TASK_ENDPOINT) }, async (event) => {
       const report = parseJsonBody(event, TaskStartedRequest);
       requireTask(store, report.task_id);
       store.markStarted(report.task_id, report.started_at, report.allocated_at ?? null);
       return jsonResponse(200, { success: true, task_id: report.task_id, status: 'running' });
     }),
 
-    protectedRoute(deps, { method: 'POST', path: endpointPath(settings, settings.COMPLETE_TASK_ENDPOINT) }, async (event) => {
+    reportRoute(deps, { method: 'POST', path: endpointPath(settings, settings.COMPLETE_TASK_ENDPOINT) }, async (event) => {
       const report = parseJsonBody(event, TaskCompleteRequest);
       requireTask(store, report.task_id);
       store.markCompleted(report.task_id, {
@@ -32,7 +32,7 @@ export function reportRoutes(deps: ControlPlaneDeps): Route[] {
       return jsonResponse(200, { success: true, task_id: report.task_id, status: report.status });
     }),
 
-    protectedRoute(
+    reportRoute(
       deps,
       { method: 'POST', path: endpointPath(settings, settings.SAVE_OUTPUT_DATA_ENDPOINT), maxBodyBytes: OUTPUT_DATA_MAX_BODY_BYTES },
       async (event) => {
@@ -49,7 +49,7 @@ export function reportRoutes(deps: ControlPlaneDeps): Route[] {
     ),
 
     // A person is needed: the task view shows since when, until the task completes.
-    protectedRoute(deps, { method: 'POST', path: endpointPath(settings, settings.HUMAN_IN_LOOP_ENDPOINT) }, async (event) => {
+    reportRoute(deps, { method: 'POST', path: endpointPath(settings, settings.HUMAN_IN_LOOP_ENDPOINT) }, async (event) => {
       const report = parseJsonBody(event, HumanInLoopRequest);
       requireTask(store, report.task_id);
       store.markWaitingForHuman(report.task_id, new Date().toISOString());

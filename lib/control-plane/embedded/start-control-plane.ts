@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../errors.js';
 import { join, resolve } from 'node:path';
@@ -6,12 +6,14 @@ import { fileURLToPath } from 'node:url';
 import type { Settings } from '../../config/settings.js';
 import { createNodeServer } from '../../http/node-server.js';
 import type { Logger } from '../../log/logger.js';
-import { createCallbackDelivery } from './callback-delivery.js';
+import { createCallbackDelivery, type RetryPolicy } from './callback-delivery.js';
 import { controlPlaneRoutes } from './control-plane-routes.js';
 import { capabilitiesFromSettings } from '../../automation/worker-capabilities.js';
 import { createRecordings } from './recordings.js';
 import { createTaskFiles } from './task-files.js';
 import { openTaskStore } from './task-store.js';
+import { createUploadReceiver, DEFAULT_MAX_UPLOAD_BYTES } from './upload-receiver.js';
+import { createUploadSigningKey, createUploadUrlSigner, DEFAULT_UPLOAD_URL_TTL_SECONDS, UPLOAD_SIGNING_KEY_NAME } from './upload-urls.js';
 
 /**
  * Three folders up from this module is the project root, both from the source
@@ -27,7 +29,14 @@ export type ControlPlaneOptions = {
   /** Used to deliver callbacks. */
   fetchImpl?: typeof fetch;
   callbackTimeoutMs?: number;
+  /** Backoff of callback retries (default: 8 attempts over at most ~10 minutes). */
+  callbackRetry?: Partial<RetryPolicy>;
+  /** Exact waits between callback attempts instead of the backoff (tests). */
   callbackRetryDelaysMs?: number[];
+  /** How long a signed upload URL lasts (default one hour). */
+  uploadUrlTtlSeconds?: number;
+  /** The largest file one upload URL takes (default 512 MiB). */
+  maxUploadBytes?: number;
   now?: () => Date;
 };
 
@@ -42,24 +51,40 @@ export type ControlPlaneServer = {
 export function createControlPlaneServer(options: ControlPlaneOptions): ControlPlaneServer {
   const { settings, logger } = options;
   const dataDir = resolve(settings.DATA_DIR);
+  const now = options.now ?? (() => new Date());
   const store = openTaskStore(join(dataDir, 'control-plane.sqlite'));
+  const interrupted = store.callbacks.failInterrupted(now().toISOString());
+  if (interrupted > 0) logger.warn('callback deliveries cut off by the last stop are marked failed', { count: interrupted });
   const callbacks = createCallbackDelivery({
     logger: logger.child({ component: 'callback' }),
     fetchImpl: options.fetchImpl,
     timeoutMs: options.callbackTimeoutMs,
+    retry: options.callbackRetry,
     retryDelaysMs: options.callbackRetryDelaysMs,
+    signingSecret: settings.CALLBACK_SIGNING_SECRET,
   });
-  const routes = controlPlaneRoutes({
+  const deps = {
     settings,
     logger,
     store,
     files: createTaskFiles(dataDir),
     recordings: createRecordings(resolve(settings.AUTOMATIONS_DIR), capabilitiesFromSettings(settings)),
     callbacks,
+    uploads: {
+      signer: createUploadUrlSigner(store.secret(UPLOAD_SIGNING_KEY_NAME, createUploadSigningKey)),
+      ttlSeconds: options.uploadUrlTtlSeconds ?? DEFAULT_UPLOAD_URL_TTL_SECONDS,
+      maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    },
     examplesDir: resolve(options.examplesDir ?? DEFAULT_EXAMPLES_DIR),
-    now: options.now ?? (() => new Date()),
+    now,
+  };
+  // The router never listens: it only answers what the upload receiver leaves to it (see
+  // upload-receiver.ts for why uploads cannot go through the router).
+  const router = createNodeServer(controlPlaneRoutes(deps), { logger, name: 'control-plane' });
+  const receiveUpload = createUploadReceiver(deps);
+  const server = createServer((req, res) => {
+    if (!receiveUpload(req, res)) router.emit('request', req, res);
   });
-  const server = createNodeServer(routes, { logger, name: 'control-plane' });
   let closing: Promise<void> | undefined;
   return {
     server,

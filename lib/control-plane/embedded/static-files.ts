@@ -1,6 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { contentTypeOf } from './content-types.js';
+import { contentTypeOf } from '../../http/content-types.js';
 import { pathInside, relativePathOf } from './safe-names.js';
 
 export type StaticLookup =

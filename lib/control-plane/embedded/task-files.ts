@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AppError } from '../../errors.js';
 import { extractTarGz, type ExtractedFile, type ExtractLimits } from './extract-tar.js';
 import { fileNameProblem, pathInside, relativePathOf } from './safe-names.js';
 
 /**
  * The files of each task under `DATA_DIR/tasks/{task_id}/`:
- * `downloads/…`, `screenshots/…`, `final_screenshot.{png|jpg}`, `trajectory.tar.gz`.
+ * `downloads/…`, `screenshots/…`, `final_screenshot.{png|jpg}`, `trajectory.tar.gz`, and
+ * `.upload-*.tmp` while an upload streams in.
  * A repeated upload replaces the earlier one whole (built aside, then swapped in), and uploads
  * for one task are serialised so two of them never interleave.
  */
@@ -17,6 +19,8 @@ export type NamedContent = { name: string; content: Buffer };
 
 const FOLDERS = { download: 'downloads', screenshot: 'screenshots' } as const;
 const FINAL_SCREENSHOT_NAMES = ['final_screenshot.png', 'final_screenshot.jpg'];
+/** The upload of this name (current protocol) is the task's final screenshot, not a download. */
+export const FINAL_SCREENSHOT_UPLOAD_NAME = 'final_screenshot.png';
 const TRAJECTORY_NAME = 'trajectory.tar.gz';
 
 export function createTaskFiles(dataDir: string, options: { extractLimits?: ExtractLimits } = {}) {
@@ -96,6 +100,33 @@ export function createTaskFiles(dataDir: string, options: { extractLimits?: Extr
         return name;
       }),
 
+    /**
+     * Streams one uploaded file to disk beside its place, then moves it there: a re-upload
+     * replaces the file whole, and a cut-off upload leaves the earlier one untouched. The name
+     * must already be checked with `fileNameProblem`. Answers the size in bytes.
+     */
+    async storeUpload(taskId: string, name: string, body: Readable, maxBytes: number): Promise<number> {
+      const dir = taskDir(taskId);
+      const destination = name === FINAL_SCREENSHOT_UPLOAD_NAME ? pathInside(dir, name) : pathInside(dir, `${FOLDERS.download}/${name}`);
+      if (!destination) throw new AppError('INTERNAL', `upload name cannot name a file: ${JSON.stringify(name)}`);
+      await mkdir(dir, { recursive: true });
+      const temporary = join(dir, `.upload-${randomUUID()}.tmp`);
+      try {
+        const size = await writeLimited(body, temporary, maxBytes);
+        await lock(taskId, async () => {
+          await mkdir(dirname(destination), { recursive: true });
+          await rename(temporary, destination);
+          if (name === FINAL_SCREENSHOT_UPLOAD_NAME) {
+            for (const other of FINAL_SCREENSHOT_NAMES) if (other !== name) await rm(join(dir, other), { force: true });
+          }
+        });
+        return size;
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+    },
+
     writeTrajectory: (taskId: string, archive: Buffer): Promise<void> =>
       lock(taskId, async () => {
         const dir = taskDir(taskId);
@@ -112,6 +143,26 @@ export function createTaskFiles(dataDir: string, options: { extractLimits?: Extr
       FINAL_SCREENSHOT_NAMES.includes(name) ? readInside(taskId, name) : Promise.resolve(undefined),
     readTrajectory: (taskId: string) => readInside(taskId, TRAJECTORY_NAME),
   };
+}
+
+/**
+ * Writes the body to a new file. Past `maxBytes` it keeps reading without writing, so the
+ * sender can finish and be told 413 (destroying the request would cut the answer off too).
+ */
+async function writeLimited(body: Readable, path: string, maxBytes: number): Promise<number> {
+  const handle = await open(path, 'wx');
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('request body produced a chunk that is not bytes');
+      size += chunk.length;
+      if (size <= maxBytes) await handle.write(chunk);
+    }
+  } finally {
+    await handle.close();
+  }
+  if (size > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `Upload is larger than ${maxBytes} bytes`);
+  return size;
 }
 
 function isJpeg(content: Buffer): boolean {

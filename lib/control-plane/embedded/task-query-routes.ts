@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Route } from '../../http/node-server.js';
 import { jsonResponse, rawResponse } from '../../http/responses.js';
 import { TaskStatus } from '../../schemas/wire/task.js';
-import { attachmentDisposition, contentTypeOf } from './content-types.js';
+import { attachmentDisposition, contentTypeOf } from '../../http/content-types.js';
 import { basePath, type ControlPlaneDeps, parseQuery, pathParameter, protectedRoute } from './route-kit.js';
 import { quoteName } from './safe-names.js';
 import type { FileKind } from './task-store.js';

@@ -2,49 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
 import { TaskStatus } from '../../schemas/wire/task.js';
+import { createCallbackStore } from './callback-store.js';
+import { createIdempotencyStore } from './idempotency-store.js';
+import { migrate } from './store-schema.js';
 
 /**
- * The embedded control plane's SQLite store: one row per task, one row per stored file. Every
+ * The embedded control plane's SQLite store: one row per task, one row per stored file, one
+ * per uploaded file, plus callback deliveries and idempotency keys (their own modules). Every
  * statement is prepared once; multi-step writes run in a transaction, so a report repeated for
  * the same task overwrites its row instead of adding one.
  */
-
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE tasks (
-     task_id TEXT PRIMARY KEY,
-     endpoint_name TEXT NOT NULL,
-     recording_id TEXT NOT NULL,
-     dedup_key TEXT NOT NULL,
-     status TEXT NOT NULL,
-     error TEXT,
-     created_at TEXT NOT NULL,
-     allocated_at TEXT,
-     started_at TEXT,
-     completed_at TEXT,
-     retry_count INTEGER NOT NULL DEFAULT 0,
-     token_usage TEXT,
-     input_parameters TEXT NOT NULL,
-     secure_parameter_names TEXT NOT NULL,
-     task_json TEXT NOT NULL,
-     output_data TEXT,
-     for_loop_status TEXT,
-     final_screenshot TEXT,
-     has_trajectory INTEGER NOT NULL DEFAULT 0
-   );
-   CREATE INDEX tasks_by_dedup_key ON tasks (dedup_key, status);
-   CREATE INDEX tasks_by_created_at ON tasks (created_at);
-   CREATE TABLE task_files (
-     task_id TEXT NOT NULL REFERENCES tasks (task_id) ON DELETE CASCADE,
-     kind TEXT NOT NULL CHECK (kind IN ('download', 'screenshot')),
-     name TEXT NOT NULL,
-     size INTEGER NOT NULL,
-     PRIMARY KEY (task_id, kind, name)
-   );`,
-  // Set while a human_in_loop step waits for a person; cleared when the task completes.
-  `ALTER TABLE tasks ADD COLUMN waiting_for_human_since TEXT;`,
-];
 
 /** Statuses that make a second task with the same dedup key a duplicate. */
 const ACTIVE_STATUSES = ['queued', 'allocated', 'running'] as const;
@@ -88,6 +56,8 @@ const TaskRow = z.object({
   final_screenshot: z.string().nullable(),
   has_trajectory: z.number().transform((value) => value === 1),
   waiting_for_human_since: z.string().nullable(),
+  confirmed_downloads: nullableJson.pipe(z.array(z.string()).nullable()),
+  downloads_metadata: nullableJson.pipe(z.record(z.string(), z.unknown()).nullable()),
 });
 export type TaskRecord = z.output<typeof TaskRow>;
 
@@ -100,6 +70,11 @@ export type TaskCompletion = {
 };
 
 export type TaskOutput = { output_data: unknown[]; for_loop_status: unknown; final_screenshot: string | null };
+
+/** Where an uploaded file went: the task's final screenshot, or one of its downloads. */
+export type UploadRecord = { name: string; size: number; finalScreenshot: boolean; uploadedAt: string };
+
+export type DownloadsConfirmation = { names: string[]; metadata: Record<string, unknown> | null };
 
 export type TaskStore = ReturnType<typeof openTaskStore>;
 
@@ -139,6 +114,15 @@ export function openTaskStore(path: string) {
     deleteFiles: db.prepare('DELETE FROM task_files WHERE task_id = ? AND kind = ?'),
     insertFile: db.prepare('INSERT OR REPLACE INTO task_files (task_id, kind, name, size) VALUES (?, ?, ?, ?)'),
     listFiles: db.prepare<[string, string], StoredFile>('SELECT name, size FROM task_files WHERE task_id = ? AND kind = ? ORDER BY name'),
+    upsertUpload: db.prepare(
+      `INSERT INTO uploaded_files (task_id, name, size, uploaded_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (task_id, name) DO UPDATE SET size = excluded.size, uploaded_at = excluded.uploaded_at`,
+    ),
+    listUploads: db.prepare<[string], StoredFile>('SELECT name, size FROM uploaded_files WHERE task_id = ?'),
+    finalScreenshot: db.prepare('UPDATE tasks SET final_screenshot = ? WHERE task_id = ?'),
+    confirm: db.prepare('UPDATE tasks SET confirmed_downloads = ?, downloads_metadata = ? WHERE task_id = ?'),
+    secretInsert: db.prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)'),
+    secretGet: db.prepare<[string], { value: Buffer }>('SELECT value FROM secrets WHERE name = ?'),
   };
 
   const toRecord = (row: unknown): TaskRecord | undefined => (row === undefined ? undefined : TaskRow.parse(row));
@@ -164,6 +148,37 @@ export function openTaskStore(path: string) {
   const replaceFiles = db.transaction((taskId: string, kind: FileKind, files: StoredFile[]) => {
     statements.deleteFiles.run(taskId, kind);
     for (const file of files) statements.insertFile.run(taskId, kind, file.name, file.size);
+  });
+
+  /** An upload is a download the task view shows at once; the final screenshot replaces the earlier one. */
+  const recordUpload = db.transaction((taskId: string, file: UploadRecord) => {
+    statements.upsertUpload.run(taskId, file.name, file.size, file.uploadedAt);
+    if (file.finalScreenshot) statements.finalScreenshot.run(file.name, taskId);
+    else statements.insertFile.run(taskId, 'download', file.name, file.size);
+  });
+
+  /**
+   * The confirmed names become the task's downloads (the final screenshot is kept apart). Names
+   * never uploaded are answered and nothing changes.
+   */
+  const confirmDownloads = db.transaction((taskId: string, confirmation: DownloadsConfirmation, finalScreenshotName: string): { missing: string[] } => {
+    const uploaded = new Map(statements.listUploads.all(taskId).map((file) => [file.name, file.size]));
+    const missing = confirmation.names.filter((name) => !uploaded.has(name));
+    if (missing.length > 0) return { missing };
+    statements.deleteFiles.run(taskId, 'download');
+    for (const name of confirmation.names) {
+      if (name !== finalScreenshotName) statements.insertFile.run(taskId, 'download', name, uploaded.get(name) ?? 0);
+    }
+    statements.confirm.run(JSON.stringify(confirmation.names), confirmation.metadata === null ? null : JSON.stringify(confirmation.metadata), taskId);
+    return { missing: [] };
+  });
+
+  /** Created once with random bytes; the first writer wins, so every reader gets the same value. */
+  const secret = db.transaction((name: string, create: () => Buffer): Buffer => {
+    statements.secretInsert.run(name, create());
+    const row = statements.secretGet.get(name);
+    if (!row) throw new Error(`secret ${name} vanished inside its transaction`);
+    return row.value;
   });
 
   return {
@@ -196,20 +211,12 @@ export function openTaskStore(path: string) {
     markWaitingForHuman: (taskId: string, since: string) => statements.waitingForHuman.run(since, taskId).changes > 0,
     replaceFiles: (taskId: string, kind: FileKind, files: StoredFile[]) => replaceFiles(taskId, kind, files),
     listFiles: (taskId: string, kind: FileKind): StoredFile[] => statements.listFiles.all(taskId, kind),
+    recordUpload: (taskId: string, file: UploadRecord) => recordUpload(taskId, file),
+    confirmDownloads: (taskId: string, confirmation: DownloadsConfirmation, finalScreenshotName: string) =>
+      confirmDownloads(taskId, confirmation, finalScreenshotName),
+    secret: (name: string, create: () => Buffer) => secret(name, create),
+    callbacks: createCallbackStore(db),
+    idempotency: createIdempotencyStore(db),
     close: () => db.close(),
   };
-}
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get();
-  const current = row?.version ?? 0;
-  if (current > MIGRATIONS.length) {
-    throw new AppError('INTERNAL', `control-plane database has schema version ${current}, newer than this program (${MIGRATIONS.length})`);
-  }
-  db.transaction(() => {
-    MIGRATIONS.slice(current).forEach((sql) => db.exec(sql));
-    if (row) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
-    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
-  })();
 }

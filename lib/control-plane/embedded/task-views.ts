@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../errors.js';
 import type { CallbackPayload } from './callback-delivery.js';
+import type { CallbackRecord } from './callback-store.js';
 import { quoteName } from './safe-names.js';
 import type { TaskFiles } from './task-files.js';
 import type { TaskRecord, TaskStore } from './task-store.js';
@@ -41,6 +42,22 @@ export function taskDetail(task: TaskRecord, store: TaskStore) {
     has_final_screenshot: task.final_screenshot !== null,
     has_trajectory: task.has_trajectory,
     waiting_for_human_since: task.waiting_for_human_since,
+    /** The files the worker confirmed (current protocol), null until it does. */
+    confirmed_downloads: task.confirmed_downloads,
+    downloads_metadata: task.downloads_metadata,
+    callback: callbackView(store.callbacks.get(task.task_id)),
+  };
+}
+
+function callbackView(record: CallbackRecord | undefined) {
+  if (!record) return null;
+  return {
+    state: record.state,
+    target: record.target,
+    attempts: record.attempts,
+    last_error: record.last_error,
+    requested_at: record.requested_at,
+    finished_at: record.finished_at,
   };
 }
 

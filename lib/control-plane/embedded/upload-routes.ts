@@ -3,7 +3,7 @@ import type { Route } from '../../http/node-server.js';
 import { validateBody } from '../../http/parse-json-body.js';
 import { jsonResponse } from '../../http/responses.js';
 import { readMultipart, single, UploadedFile } from './multipart.js';
-import { type ControlPlaneDeps, endpointPath, protectedRoute } from './route-kit.js';
+import { type ControlPlaneDeps, endpointPath, reportRoute } from './route-kit.js';
 import { fileNameProblem } from './safe-names.js';
 import { requireTask } from './task-views.js';
 
@@ -30,7 +30,7 @@ const SaveTrajectoryForm = z.object({
 export function uploadRoutes(deps: ControlPlaneDeps): Route[] {
   const { settings, store, files } = deps;
   return [
-    protectedRoute(
+    reportRoute(
       deps,
       { method: 'POST', path: endpointPath(settings, settings.SAVE_DOWNLOADS_ENDPOINT), maxBodyBytes: UPLOAD_MAX_BODY_BYTES },
       async (event) => {
@@ -59,7 +59,7 @@ export function uploadRoutes(deps: ControlPlaneDeps): Route[] {
       },
     ),
 
-    protectedRoute(
+    reportRoute(
       deps,
       { method: 'POST', path: endpointPath(settings, settings.SAVE_TRAJECTORY_ENDPOINT), maxBodyBytes: UPLOAD_MAX_BODY_BYTES },
       async (event) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AwareDateTime, ParameterValues } from './primitives.js';
+import { CallbackUrl } from './task.js';
 
 /** Bodies the worker sends to the control plane, as the original's schema/task.py defines them. */
 
@@ -93,3 +94,35 @@ export type TaskOutputDataRequest = z.infer<typeof TaskOutputDataRequest>;
 /** POST human_in_loop: a step is waiting for a person to act in the browser. */
 export const HumanInLoopRequest = z.object({ task_id: z.string().min(1) });
 export type HumanInLoopRequest = z.infer<typeof HumanInLoopRequest>;
+
+/** POST request_download_upload_urls: one upload URL per file the task produced. */
+export const UploadUrlsRequest = z.object({ task_id: z.string().min(1), filenames: z.array(z.string().min(1)) });
+export type UploadUrlsRequest = z.infer<typeof UploadUrlsRequest>;
+
+/** Each file is then sent with `PUT upload_url`, the raw bytes, `Content-Type: content_type`. */
+export const UploadUrlsAnswer = z.object({
+  uploads: z.array(z.object({ filename: z.string(), upload_url: z.url({ protocol: /^https?$/ }), content_type: z.string() })),
+});
+export type UploadUrlsAnswer = z.infer<typeof UploadUrlsAnswer>;
+
+/** POST confirm_downloads: the files that were uploaded. */
+export const ConfirmDownloadsRequest = z.object({
+  task_id: z.string().min(1),
+  filenames: z.array(z.string().min(1)),
+  downloads_metadata: z.record(z.string(), z.record(z.string(), z.unknown())).nullish(),
+});
+export type ConfirmDownloadsRequest = z.infer<typeof ConfirmDownloadsRequest>;
+
+/** POST initiate_callback: the control plane delivers the task's result to its callback. */
+export const InitiateCallbackRequest = z.object({
+  task_id: z.string().min(1),
+  endpoint_name: z.string().min(1),
+  task_callback_url: z.string().nullish(),
+  task_callback_api_key: z.string().nullish(),
+  callback_url: CallbackUrl.nullish(),
+});
+export type InitiateCallbackRequest = z.infer<typeof InitiateCallbackRequest>;
+
+/** The answer of GET recording/{recording_id}, fetched again right before a run. */
+export const RecordingAnswer = z.object({ automation: z.record(z.string(), z.unknown()), callback_url: CallbackUrl.nullish() });
+export type RecordingAnswer = z.infer<typeof RecordingAnswer>;

@@ -11,11 +11,14 @@ export const InferenceRequest = z
     max_timeout_in_minutes: z.number().int().positive().default(10),
     use_proxy: z.boolean().default(false),
     is_dedicated: z.boolean().default(false),
-    task_callback_url: z.url({ protocol: /^https?$/ }).nullish(),
-    task_callback_api_key: z.string().nullish(),
+    // Sent on as null when absent: the original forwards every field (pydantic model_dump).
+    task_callback_url: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    task_callback_api_key: z.string().nullable().default(null),
+    /** A remote desktop target; accepted for compatibility, this worker drives a browser only. */
+    rdp_parameter: z.looseObject({ host: z.string() }).nullable().default(null),
     max_parallelism: z.number().int().positive().default(1),
     per_login_parallelism: z.number().int().positive().default(1),
-    priority: z.number().int().nullish(),
+    priority: z.number().int().nullable().default(null),
   })
   .superRefine((request, ctx) => {
     request.unique_parameter_names.forEach((name, index) => {

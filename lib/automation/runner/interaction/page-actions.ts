@@ -20,10 +20,13 @@ export async function goToUrl(state: RunState, url: string): Promise<void> {
   for (let attempt = 1; attempt <= GOTO_ATTEMPTS; attempt++) {
     try {
       await currentPage(state).goto(url, { timeout: GOTO_TIMEOUT_MS });
+      state.navigationFailure = null;
       return;
     } catch (error) {
       if (isTimeoutError(error)) return;
       state.logger.warn('navigation failed', { url, attempt, error });
+      // Navigation never fails the task (as in the original), but a later failure names it.
+      state.navigationFailure = `opening ${url} failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`;
       if (attempt < GOTO_ATTEMPTS) await sleep(attempt * 1000, state.signal);
     }
   }
