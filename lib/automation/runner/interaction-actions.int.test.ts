@@ -64,9 +64,13 @@ const UPLOAD_PAGE = `<!doctype html><title>Upload</title>
 <script>
   document.getElementById('resume').addEventListener('change', async (event) => {
     const file = event.target.files[0];
-    fetch('/api/uploaded', { method: 'POST', body: JSON.stringify({ name: file.name, size: file.size, text: await file.text() }) });
+    await fetch('/api/uploaded', { method: 'POST', body: JSON.stringify({ name: file.name, size: file.size, text: await file.text() }) });
+    document.body.dataset.reported = 'yes';
   });
 </script>`;
+
+/** The page reports the chosen file from its change handler; the run must not end before it has. */
+const AFTER_UPLOAD = { type: 'assert_locator_node', locator: 'locator("body[data-reported]")', assertion: 'to_be_visible', timeout: 5 };
 
 const INVOICE_PAGE = `<!doctype html><title>Invoice</title><script>document.cookie = 'session=abc; path=/';</script><p>Invoice 7</p>`;
 
@@ -219,7 +223,7 @@ describe('upload_file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'upload-test-'));
     const file = join(dir, 'cover-letter.txt');
     writeFileSync(file, 'hello from disk');
-    const automation = recording(server.url('/upload'), [interaction({ upload_file: { command: 'get_by_label("Resume")', file_path: file } })]);
+    const automation = recording(server.url('/upload'), [interaction({ upload_file: { command: 'get_by_label("Resume")', file_path: file } }), AFTER_UPLOAD]);
     const { outcome } = await runRecording(browser, automation).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(outcome.error).toBeNull();
     expect(posted('/api/uploaded')).toEqual([{ name: 'cover-letter.txt', size: 15, text: 'hello from disk' }]);
@@ -227,7 +231,7 @@ describe('upload_file', () => {
 
   it('downloads file_url first, names it with the served extension, uploads it and removes the temporary copy', async () => {
     server.requests.length = 0;
-    const automation = recording(server.url('/upload'), [interaction({ upload_file: { command: 'get_by_label("Resume")', file_url: server.url('/files/resume?id=5') } })]);
+    const automation = recording(server.url('/upload'), [interaction({ upload_file: { command: 'get_by_label("Resume")', file_url: server.url('/files/resume?id=5') } }), AFTER_UPLOAD]);
     const { task, outcome } = await runRecording(browser, automation);
     expect(outcome.error).toBeNull();
     expect(posted('/api/uploaded')).toEqual([{ name: 'resume.txt', size: 21, text: 'hello from the server' }]);
