@@ -1,5 +1,5 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { freemem, totalmem } from 'node:os';
 import { safeFileName } from '../automation/runner/downloads.js';
 import { contentTypeOf } from '../http/content-types.js';
@@ -150,7 +150,9 @@ async function downloadFiles(dir: string): Promise<UploadFile[]> {
 
 /** Each screenshot output (under its recorded name) and final_screenshot.png, as files. */
 async function writeScreenshots(taskDirectory: string, outcome: TaskRunOutcome): Promise<UploadFile[]> {
-  const shots = outcome.outputData.flatMap((item) => (item.screenshot ? [{ filename: safeFileName(item.screenshot.filename, 'screenshot'), base64: item.screenshot.base64 }] : []));
+  // A recorded name without an extension gets `.png`, so the file is served as the image it is.
+  const named = (name: string) => (extname(name) === '' ? `${name}.png` : name);
+  const shots = outcome.outputData.flatMap((item) => (item.screenshot ? [{ filename: named(safeFileName(item.screenshot.filename, 'screenshot')), base64: item.screenshot.base64 }] : []));
   if (outcome.finalScreenshot) shots.push({ filename: 'final_screenshot.png', base64: outcome.finalScreenshot });
   if (shots.length === 0) return [];
   const dir = join(taskDirectory, UPLOADS_FOLDER);

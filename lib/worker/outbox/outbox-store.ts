@@ -84,7 +84,8 @@ export class OutboxStore {
 
 async function writeDurably(path: string, text: string): Promise<void> {
   const temporary = `${path}.${randomUUID()}.tmp`;
-  const handle = await open(temporary, 'w');
+  // Entries hold the task's API key: readable by this user only.
+  const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(text);
     await handle.sync();
