@@ -11,6 +11,7 @@ export type BenchmarkResult = { title: string; markdown: string };
 const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<BenchmarkResult> }>> = {
   'task-start': () => import('./task-start.js'),
   'first-step': () => import('./first-step.js'),
+  'handler-bundles': () => import('./handler-bundles.js'),
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

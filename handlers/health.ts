@@ -4,7 +4,7 @@ import { getWorkerRuntime } from '../lib/worker/runtime-registry.js';
 
 /** GET /health: 503 once the running task is past its time limit, as the original. */
 export const handler = createHttpHandler(async () => {
-  const health = (await getWorkerRuntime()).health();
+  const health = await (await getWorkerRuntime()).health();
   if (!health.healthy) return jsonResponse(503, { status: 'unhealthy', message: health.message });
   return jsonResponse(200, { status: 'healthy', task_running: health.taskRunning, queued_tasks: health.queuedTasks });
 });

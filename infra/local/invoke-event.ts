@@ -1,28 +1,54 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { errorMessage } from '../../lib/errors.js';
 import { localLambdaContext } from '../../lib/http/lambda-event.js';
+import { getQueuedTaskRunner } from '../../lib/worker/queued-task-registry.js';
 import { getWorkerRuntime } from '../../lib/worker/runtime-registry.js';
+import { parseInvokeArgs, resolveInvokeTarget, type InvokeTarget } from './invoke-target.js';
+import { handler as runTask } from '../../handlers/run-task.js';
 import { WORKER_ROUTES } from './worker-routes.js';
 
-const SampleEvent = z.looseObject({ routeKey: z.string(), rawPath: z.string() });
+type AnyHandler = (event: unknown, context: ReturnType<typeof localLambdaContext>) => Promise<unknown>;
 
 /**
- * `npm run invoke -- events/health.json`: calls the handler of an event's route in-process, as
- * `sam local invoke -e` would, and prints the result. Exits non-zero on a 5xx.
+ * The handler, imported into this bundle rather than loaded from dist/handlers/: a second copy
+ * would hold its own runtime registry, and this process could not close what it started.
+ * HTTP handler files are named after their route (`/is_task_running` → is-task-running.ts).
+ */
+function loadHandler(target: InvokeTarget): AnyHandler {
+  if (target.kind === 'module' && target.name === 'run-task') return runTask as AnyHandler;
+  const route = WORKER_ROUTES.find((candidate) =>
+    target.kind === 'route' ? `${candidate.method} ${candidate.path}` === target.routeKey : candidate.path.slice(1).replaceAll('_', '-') === target.name,
+  );
+  if (!route) throw new Error(target.kind === 'route' ? `no handler serves ${target.routeKey}` : `no handler named ${target.name}`);
+  // The sample events are API Gateway v2 events; the handlers take them as they are.
+  return route.handler as AnyHandler;
+}
+
+/** A 5xx answer, or SQS records to deliver again, is a failed invocation. */
+function failed(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return false;
+  if ('statusCode' in result && typeof result.statusCode === 'number') return result.statusCode >= 500;
+  return 'batchItemFailures' in result && Array.isArray(result.batchItemFailures) && result.batchItemFailures.length > 0;
+}
+
+/**
+ * `npm run invoke -- [handler] events/health.json`: calls a handler in-process, as
+ * `sam local invoke -e` would, and prints the result. Without a handler name, an HTTP API event
+ * goes to its route's handler and an SQS event to run-task. Exits non-zero on a 5xx or on SQS
+ * records to deliver again.
  */
 async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file) throw new Error('usage: npm run invoke -- events/<name>.json');
-  const event = SampleEvent.parse(JSON.parse(readFileSync(file, 'utf8')));
-  const route = WORKER_ROUTES.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
-  if (!route) throw new Error(`no handler serves ${event.routeKey}`);
-  // The sample events are API Gateway v2 events; the handlers take them as they are.
-  const result = await route.handler(event as never, localLambdaContext(event.routeKey));
+  const { handler: handlerArg, eventFile } = parseInvokeArgs(process.argv.slice(2));
+  const event: unknown = JSON.parse(readFileSync(eventFile, 'utf8'));
+  const target = resolveInvokeTarget(handlerArg, event);
+  const handler = loadHandler(target);
+  const result = await handler(event, localLambdaContext(target.kind === 'route' ? target.routeKey : target.name));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  process.exitCode = result.statusCode >= 500 ? 1 : 0;
-  // A task this invocation queued runs to its end before the process exits.
-  await (await getWorkerRuntime()).close();
+  process.exitCode = failed(result) ? 1 : 0;
+  // A task this invocation queued runs to its end before the process exits; the task runner
+  // releases its browser.
+  if (target.kind === 'route' || target.http) await (await getWorkerRuntime()).close();
+  else if (target.name === 'run-task') await (await getQueuedTaskRunner()).close();
 }
 
 main().catch((error: unknown) => {

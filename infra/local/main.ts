@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const prepared = prepareEntryPoint({ parse: parseWorkerArgs, usage: WORKER_USAGE, component: 'worker' });
   if (!prepared) return;
   const { args, loaded, logger } = prepared;
-  const worker = await startWorker({ loaded, host: args.host, port: args.port, childProcessId: args.childProcessId, logger });
+  const worker = await startWorker({ loaded, host: args.host, port: args.port, childProcessId: args.childProcessId, ecs: args.ecs, logger });
   logger.info('worker listening', { url: worker.workerUrl, control_plane: worker.controlPlaneUrl ?? loaded.settings.SERVER_URL });
   if (worker.controlPlaneUrl) logger.info(`example pages at ${worker.controlPlaneUrl}/examples/`);
 

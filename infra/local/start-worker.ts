@@ -7,7 +7,8 @@ import { createLocalRuntime } from '../../lib/worker/create-local-runtime.js';
 import { clearWorkerRuntime, setWorkerRuntime } from '../../lib/worker/runtime-registry.js';
 import { startControlPlane } from '../../lib/control-plane/embedded/start-control-plane.js';
 import { isLocalServerUrl, listenAddressOf } from './server-url-address.js';
-import { WORKER_ROUTES } from './worker-routes.js';
+import type { FleetMembership } from '../../lib/ecs/join-fleet.js';
+import { ECS_WORKER_ROUTES, WORKER_ROUTES } from './worker-routes.js';
 
 export type StartWorkerOptions = {
   loaded: LoadedSettings;
@@ -15,6 +16,8 @@ export type StartWorkerOptions = {
   port?: number;
   childProcessId: string;
   logger: Logger;
+  /** `--ecs`: a task of an ECS fleet, registered with its master (SERVER_URL); no /inference. */
+  ecs?: boolean;
 };
 
 export type RunningWorker = {
@@ -40,9 +43,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   // With port 0 (tests) the control plane picks its port: the worker must call that one.
   const workerSettings = controlPlane ? { ...settings, SERVER_URL: controlPlane.url } : settings;
-  const runtime = createLocalRuntime(workerSettings, { logger: options.logger.child({ component: 'worker' }), childProcessId: options.childProcessId });
+  let fleet: FleetMembership | undefined;
+  try {
+    // Loaded only with --ecs: a local worker does not pay for the ECS SDK at start-up.
+    fleet = options.ecs
+      ? await (await import('../../lib/ecs/join-fleet.js')).joinFleet({ settings: workerSettings, logger: options.logger.child({ component: 'ecs' }) })
+      : undefined;
+  } catch (error) {
+    await controlPlane?.close();
+    throw error;
+  }
+  const runtime = createLocalRuntime(workerSettings, {
+    logger: options.logger.child({ component: 'worker' }),
+    childProcessId: options.childProcessId,
+    ...(fleet?.protection ? { onBusy: fleet.protection.onBusy, onIdle: fleet.protection.onIdle } : {}),
+  });
+  // The original's HEAD reports the task ARN as unique_child_arn.
+  if (fleet) runtime.setChildProcessId(options.childProcessId, fleet.metadata.taskArn);
   setWorkerRuntime(runtime);
-  const server = createNodeServer([...WORKER_ROUTES], { logger: options.logger.child({ component: 'worker-http' }) });
+  const server = createNodeServer([...(fleet ? ECS_WORKER_ROUTES : WORKER_ROUTES)], { logger: options.logger.child({ component: 'worker-http' }) });
   const port = options.port ?? settings.CHILD_PORT_OFFSET + Number(options.childProcessId);
   try {
     await listen(server, port, options.host);
@@ -53,12 +72,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
   // Off the request path: the first task then does not wait for playwright-core to load.
   void runtime.warmUp();
+  // Off the start-up path too: a master that is not up yet must not keep this server from serving.
+  const registration = new AbortController();
+  if (fleet) void fleet.register(registration.signal);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   // The worker's server answers (503 for new tasks) until the run and its reports are done; the
   // embedded control plane, which receives those reports, closes last.
   const shutDown = async () => {
+    registration.abort();
     // Meanwhile the routes that bring tasks answer 503 (the runtime refuses them once closing).
     await runtime.close({ graceSeconds: settings.SHUTDOWN_GRACE_SECONDS });
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -25,3 +25,9 @@ export const WORKER_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/hitl_status', handler: hitlStatus },
   { method: 'POST', path: '/kill_task', handler: killTask },
 ];
+
+/**
+ * An ECS task of a fleet only takes tasks its master allocates (the original has no /inference
+ * with --is_aws); everything else is the same table.
+ */
+export const ECS_WORKER_ROUTES: readonly Route[] = WORKER_ROUTES.filter((route) => route.path !== '/inference');

@@ -16,7 +16,10 @@ const bool = (fallback: boolean) =>
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 export const Settings = z.object({
-  SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8000'),
+  /** `host:port` is taken as `http://host:port`: the original's AWS mode requires SERVER_URL without a scheme. */
+  SERVER_URL: z
+    .preprocess((value) => (typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `http://${value}` : value), z.url({ protocol: /^https?$/ }))
+    .default('http://localhost:8000'),
   HEALTH_ENDPOINT: endpoint('api/v1/health'),
   INFERENCE_ENDPOINT: endpoint('api/v1/inference'),
   START_TASK_ENDPOINT: endpoint('api/v1/start_task'),
@@ -72,6 +75,25 @@ export const Settings = z.object({
   ALLOW_CODE_STEPS: bool(false),
   /** 1Password service-account token; without it, tasks with 1Password secrets are refused. */
   OP_SERVICE_ACCOUNT_TOKEN: z.string().min(1).optional(),
+  /**
+   * (embedded control plane) `master`: accepts `POST /register_child` from ECS workers and hands
+   * the tasks created by its own `api/v1/inference` to them; `standalone`: the caller runs them.
+   */
+  CONTROL_PLANE_MODE: z.enum(['standalone', 'master']).default('standalone'),
+  /** (master) How often each registered worker's /health is polled. */
+  WORKER_HEALTH_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
+  /** (master) Health checks missed in a row before a worker is lost and its task queued again. */
+  WORKER_LOST_AFTER_MISSES: z.coerce.number().int().min(1).default(3),
+  /** `--ecs`: set by ECS in every task; `${uri}/task` is this task's metadata. */
+  ECS_CONTAINER_METADATA_URI_V4: z.url({ protocol: /^https?$/ }).optional(),
+  /** `--ecs`: the v3 task-metadata URL, read when ECS_CONTAINER_METADATA_URI_V4 is not set. */
+  ECS_METADATA_URL: z.url({ protocol: /^https?$/ }).default('http://169.254.170.2/v3/task'),
+  /** `--ecs`: UpdateTaskProtection while a task runs, so a scale-in never stops it. */
+  ECS_SCALE_IN_PROTECTION: bool(true),
+  /** `local`: an in-memory queue in this process; `sqs`: tasks go to TASK_QUEUE_URL for the task-runner Lambda. */
+  WORKER_RUNTIME: z.enum(['local', 'sqs']).default('local'),
+  /** The SQS queue of tasks (WORKER_RUNTIME=sqs). */
+  TASK_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -114,6 +136,9 @@ export function loadSettings(
   }
   if (result.success && result.data.DEPLOYMENT === 'prod' && result.data.API_KEY === DEV_DEFAULTS.API_KEY) {
     problems.push('API_KEY: the built-in development key cannot be used with DEPLOYMENT=prod');
+  }
+  if (result.success && result.data.WORKER_RUNTIME === 'sqs' && result.data.TASK_QUEUE_URL === undefined) {
+    problems.push('TASK_QUEUE_URL: required with WORKER_RUNTIME=sqs');
   }
   if (problems.length > 0 || !result.success) {
     throw new AppError('CONFIG_INVALID', `Invalid settings:\n  - ${problems.join('\n  - ')}`, {

@@ -72,3 +72,33 @@ describe('local worker health', () => {
     await worker.close();
   });
 });
+
+describe('local worker state hooks', () => {
+  it('calls onBusy as each task starts and onIdle once the queue is empty, and survives a hook that throws', async () => {
+    const held = heldRunner();
+    const events: string[] = [];
+    const worker = createLocalWorker({
+      controlPlane: cp.client,
+      runner: held.runner,
+      acceptTask,
+      outbox: testOutbox(cp.client),
+      logger: silentLogger,
+      childProcessId: '0',
+      keepTaskFiles: false,
+      onBusy: (task) => {
+        events.push(`busy ${task.max_timeout_in_minutes}`);
+        throw new Error('hook failure');
+      },
+      onIdle: () => events.push('idle'),
+    });
+    await worker.allocateTasks([await createTask(3), await createTask(4)]);
+    while (held.started.length === 0) await new Promise((r) => setTimeout(r, 10));
+    held.release();
+    while (held.started.length === 1) await new Promise((r) => setTimeout(r, 10));
+    held.release();
+    await worker.idle();
+
+    expect(events).toEqual(['busy 3', 'busy 4', 'idle']);
+    await worker.close();
+  });
+});

@@ -38,10 +38,16 @@ export type LocalWorkerOptions = {
   refreshRecording?: (accepted: AcceptedTask) => Promise<AcceptedTask>;
   /** Shared with the runner, which waits on it in human_in_loop steps. */
   humanInLoop?: WorkerHumanInLoopGate;
+  /** Called when a task starts running (ECS: scale-in protection on); a throw is only logged. */
+  onBusy?: (task: Task) => void;
+  /** Called when the last queued task has ended and nothing runs (protection off). */
+  onIdle?: () => void;
   now?: () => Date;
 };
 
-export type LocalWorker = WorkerRuntime & {
+export type LocalWorker = Omit<WorkerRuntime, 'health'> & {
+  /** Answers at once: the queue is in this process. */
+  health(): HealthReport;
   /** Resolves once the queue is empty and no task runs. */
   idle(): Promise<void>;
   /** For a long-lived process: loads the runner's code now, so the first task starts as fast as the next. */
@@ -123,6 +129,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const stop = new AbortController();
       running = { task: next.task, startedAt: now(), stop };
+      notify(() => options.onBusy?.(next.task));
       const minutes = next.task.max_timeout_in_minutes ?? DEFAULT_TASK_TIMEOUT_MINUTES;
       const timer = setTimeout(
         () => stop.abort(new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes`)),
@@ -150,6 +157,16 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
         clearTimeout(timer);
         running = null;
       }
+    }
+    notify(() => options.onIdle?.());
+  }
+
+  /** A hook that throws is logged: it must never end a task or stop the queue. */
+  function notify(hook: () => void): void {
+    try {
+      hook();
+    } catch (error) {
+      options.logger.error('a worker state hook failed', { error });
     }
   }
 

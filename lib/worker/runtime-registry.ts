@@ -26,15 +26,18 @@ export async function getWorkerRuntime(): Promise<WorkerRuntime> {
 
 /**
  * A handler invoked with no runtime registered (a bare Lambda invocation, the event runner)
- * gets the local worker built from settings. Imported lazily: the handlers that never need it
- * stay light.
+ * gets the runtime WORKER_RUNTIME names, built from settings: the local worker, or the SQS
+ * queue of a Lambda deployment. Imported lazily: the handlers that never need one stay light,
+ * and the SQS runtime never loads the browser.
  */
 async function createRuntimeFromSettings(): Promise<WorkerRuntime> {
-  const [{ getLoadedSettings }, { createLocalRuntime }, { createLogger }] = await Promise.all([
-    import('../config/settings.js'),
-    import('./create-local-runtime.js'),
-    import('../log/logger.js'),
-  ]);
+  const [{ getLoadedSettings }, { createLogger }] = await Promise.all([import('../config/settings.js'), import('../log/logger.js')]);
   const { settings } = getLoadedSettings();
-  return createLocalRuntime(settings, { logger: createLogger({ level: settings.LOG_LEVEL, bindings: { component: 'worker' } }), childProcessId: '0' });
+  const logger = createLogger({ level: settings.LOG_LEVEL, bindings: { component: 'worker' } });
+  if (settings.WORKER_RUNTIME === 'sqs') {
+    const { createSqsRuntimeFromSettings } = await import('./create-sqs-runtime.js');
+    return createSqsRuntimeFromSettings(settings, { logger });
+  }
+  const { createLocalRuntime } = await import('./create-local-runtime.js');
+  return createLocalRuntime(settings, { logger, childProcessId: '0' });
 }

@@ -18,7 +18,8 @@ export type AllocationResult = {
 export interface WorkerRuntime {
   submitInference(request: InferenceRequest): Promise<{ taskId: string }>;
   allocateTasks(tasks: Task[]): Promise<AllocationResult>;
-  health(): HealthReport;
+  /** Synchronous in the local worker; a runtime whose queue is a service asks it. */
+  health(): HealthReport | Promise<HealthReport>;
   isTaskRunning(): boolean;
   /**
    * POST /kill_task: queued tasks with these ids are dropped and reported `cancelled`; the

@@ -26,7 +26,8 @@ export async function bodyOf(response: Response): Promise<any> {
 
 export type TestControlPlane = Awaited<ReturnType<typeof startTestControlPlane>>;
 
-export async function startTestControlPlane(options: { automationsDir?: string; logger?: Logger; callbackRetryDelaysMs?: number[] } = {}) {
+/** `settings` overrides the control plane's own (e.g. ALLOW_CODE_STEPS, to serve recordings a worker refuses). */
+export async function startTestControlPlane(options: { automationsDir?: string; logger?: Logger; callbackRetryDelaysMs?: number[]; settings?: Record<string, string> } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'control-plane-test-'));
   const automationsDir = options.automationsDir ?? join(root, 'automations');
   await mkdir(automationsDir, { recursive: true });
@@ -36,6 +37,7 @@ export async function startTestControlPlane(options: { automationsDir?: string; 
     DATA_DIR: join(root, 'data'),
     AUTOMATIONS_DIR: automationsDir,
     CONTROL_PLANE_TIMEOUT_SECONDS: '10',
+    ...options.settings,
   });
   const controlPlane = await startControlPlane({
     settings,

@@ -3,6 +3,7 @@ import { jsonResponse } from '../../http/responses.js';
 import { automationRoutes } from './automation-routes.js';
 import { callbackRoutes } from './callback-routes.js';
 import { exampleRoutes } from './example-routes.js';
+import { fleetRoutes } from './fleet-routes.js';
 import { inferenceRoutes } from './inference-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { type ControlPlaneDeps, endpointPath, publicRoute } from './route-kit.js';
@@ -30,5 +31,6 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Route[] {
     ...automationRoutes(deps),
     ...validateRoutes(deps),
     ...exampleRoutes(deps),
+    ...fleetRoutes(deps),
   ];
 }

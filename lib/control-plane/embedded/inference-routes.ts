@@ -12,6 +12,8 @@ export function inferenceRoutes(deps: ControlPlaneDeps): Route[] {
     protectedRoute(deps, { method: 'POST', path: endpointPath(deps.settings, deps.settings.INFERENCE_ENDPOINT) }, async (event) => {
       const request = parseJsonBody(event, InferenceRequest);
       const task = await createTask(request, presentedApiKey(event) ?? deps.settings.API_KEY, deps);
+      // Master mode: the task waits, queued, for an idle registered worker.
+      deps.dispatcher?.enqueue(task);
       // As the original server: the Task as a JSON string inside the JSON answer (parsed twice).
       return jsonResponse(200, { task: JSON.stringify(task) });
     }),

@@ -9,6 +9,7 @@ import { jsonResponse, type HttpResult } from '../../http/responses.js';
 import type { Logger } from '../../log/logger.js';
 import type { z } from 'zod';
 import type { CallbackDelivery } from './callback-delivery.js';
+import type { Dispatcher } from './dispatcher.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import type { Recordings } from './recordings.js';
 import type { TaskFiles } from './task-files.js';
@@ -27,6 +28,8 @@ export type ControlPlaneDeps = {
   uploads: { signer: UploadUrlSigner; ttlSeconds: number; maxBytes: number };
   /** Folder of the static example pages. */
   examplesDir: string;
+  /** Master mode (CONTROL_PLANE_MODE=master): hands created tasks to registered workers. */
+  dispatcher?: Dispatcher;
   now: () => Date;
 };
 

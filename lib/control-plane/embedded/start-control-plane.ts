@@ -7,6 +7,7 @@ import type { Settings } from '../../config/settings.js';
 import { createNodeServer } from '../../http/node-server.js';
 import type { Logger } from '../../log/logger.js';
 import { createCallbackDelivery, type RetryPolicy } from './callback-delivery.js';
+import { createDispatcher } from './dispatcher.js';
 import { controlPlaneRoutes } from './control-plane-routes.js';
 import { capabilitiesFromSettings } from '../../automation/worker-capabilities.js';
 import { createRecordings } from './recordings.js';
@@ -63,10 +64,15 @@ export function createControlPlaneServer(options: ControlPlaneOptions): ControlP
     retryDelaysMs: options.callbackRetryDelaysMs,
     signingSecret: settings.CALLBACK_SIGNING_SECRET,
   });
+  const dispatcher =
+    settings.CONTROL_PLANE_MODE === 'master'
+      ? createDispatcher({ settings, store, logger: logger.child({ component: 'dispatcher' }), fetchImpl: options.fetchImpl, now })
+      : undefined;
   const deps = {
     settings,
     logger,
     store,
+    dispatcher,
     files: createTaskFiles(dataDir),
     recordings: createRecordings(resolve(settings.AUTOMATIONS_DIR), capabilitiesFromSettings(settings)),
     callbacks,
@@ -95,6 +101,7 @@ export function createControlPlaneServer(options: ControlPlaneOptions): ControlP
           server.closeAllConnections();
           await closed;
         }
+        await dispatcher?.close();
         await callbacks.close();
         store.close();
       })();

@@ -68,6 +68,16 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX idempotency_keys_by_created_at ON idempotency_keys (created_at);
    CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);`,
+  // Master mode: the ECS workers that registered, and the task each one was handed.
+  `CREATE TABLE workers (
+     task_arn TEXT PRIMARY KEY,
+     url TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('idle', 'busy', 'lost')),
+     current_task_id TEXT,
+     missed_health_checks INTEGER NOT NULL DEFAULT 0,
+     registered_at TEXT NOT NULL,
+     last_seen TEXT NOT NULL
+   );`,
 ];
 
 /** Applies the migrations this database has not seen yet. */

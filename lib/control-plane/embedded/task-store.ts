@@ -6,6 +6,7 @@ import { TaskStatus } from '../../schemas/wire/task.js';
 import { createCallbackStore } from './callback-store.js';
 import { createIdempotencyStore } from './idempotency-store.js';
 import { migrate } from './store-schema.js';
+import { createWorkerStore } from './worker-store.js';
 
 /**
  * The embedded control plane's SQLite store: one row per task, one row per stored file, one
@@ -217,6 +218,7 @@ export function openTaskStore(path: string) {
     secret: (name: string, create: () => Buffer) => secret(name, create),
     callbacks: createCallbackStore(db),
     idempotency: createIdempotencyStore(db),
+    workers: createWorkerStore(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,79 @@
+import type { Settings } from '../config/settings.js';
+import { createControlPlaneClient, type ControlPlaneClient } from '../control-plane/control-plane-client.js';
+import type { Logger } from '../log/logger.js';
+import { PrivateNodeRegistry } from '../automation/private-nodes/private-node-registry.js';
+import type { Automation } from '../schemas/automation/automation.js';
+import type { RunServices } from '../automation/runner/run-services.js';
+import { capabilitiesFromSettings } from '../automation/worker-capabilities.js';
+import type { Task } from '../schemas/wire/task.js';
+import { createAwsSecretReader } from '../secrets/aws-secrets-manager.js';
+import { createOnePasswordReader } from '../secrets/one-password.js';
+import { acceptTask } from './accept-task.js';
+import { createReportDelivery } from './outbox/deliver-report.js';
+import { Outbox } from './outbox/outbox.js';
+import { refreshRecording } from './refresh-recording.js';
+import { createBrowserTaskRunner } from './browser-task-runner.js';
+import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
+import type { AcceptedTask, TaskRunner } from './task-runner.js';
+
+export type TaskServicesOptions = {
+  logger: Logger;
+  /** Where reports wait to be delivered (one folder per worker process). */
+  outboxDirectory: string;
+  privateNodes?: PrivateNodeRegistry;
+};
+
+export type TaskServices = {
+  controlPlane: ControlPlaneClient;
+  outbox: Outbox;
+  runner: TaskRunner;
+  humanInLoop: WorkerHumanInLoopGate;
+  accept: (task: Task) => Promise<AcceptedTask<Automation>>;
+  refreshRecording: (accepted: AcceptedTask) => Promise<AcceptedTask>;
+};
+
+/**
+ * What any process that runs tasks needs, built from settings: the control-plane client, the
+ * outbox, the browser runner and the acceptance check. The local worker and the Lambda task
+ * runner share it so both run a task the same way. The outbox is not started here: its owner
+ * decides when to send what an earlier process left pending.
+ */
+export function createTaskServices(settings: Settings, options: TaskServicesOptions): TaskServices {
+  const controlPlane = createControlPlaneClient({ settings });
+  const outbox = new Outbox({
+    directory: options.outboxDirectory,
+    deliver: createReportDelivery({ controlPlane, logger: options.logger }),
+    logger: options.logger,
+    baseDelayMs: settings.OUTBOX_RETRY_BASE_SECONDS * 1000,
+    maxDelayMs: settings.OUTBOX_RETRY_MAX_SECONDS * 1000,
+  });
+  const privateNodes = options.privateNodes ?? new PrivateNodeRegistry();
+  const capabilities = capabilitiesFromSettings(settings, privateNodes);
+  const humanInLoop = createHumanInLoopGate(async (task) => {
+    await controlPlane.humanInLoop(task.api_key, task.task_id);
+  });
+  const services: RunServices = {
+    llm: { model: settings.LLM_MODEL, apiKeySet: settings.LLM_MODEL_API_KEY !== undefined },
+    privateNodes,
+    allowCodeSteps: settings.ALLOW_CODE_STEPS,
+    humanInLoop,
+    secrets: {
+      awsSecretsManager: createAwsSecretReader(),
+      ...(settings.OP_SERVICE_ACCOUNT_TOKEN ? { onePassword: createOnePasswordReader(settings.OP_SERVICE_ACCOUNT_TOKEN) } : {}),
+    },
+  };
+  const accept = (task: Task) => acceptTask(task, capabilities);
+  return {
+    controlPlane,
+    outbox,
+    humanInLoop,
+    accept,
+    runner: createBrowserTaskRunner({
+      chromiumPath: settings.CHROMIUM_PATH,
+      downloadTimeoutSeconds: settings.DOWNLOAD_TIMEOUT_SECONDS,
+      logger: options.logger,
+      services,
+    }),
+    refreshRecording: (accepted) => refreshRecording(accepted, { controlPlane, accept, logger: options.logger }),
+  };
+}
