@@ -134,7 +134,7 @@ export async function startControlPlane(options: {
   const address = listeningAddress(server);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  options.logger.info('control plane listening', { url, data_dir: resolve(options.settings.DATA_DIR), automations_dir: resolve(options.settings.AUTOMATIONS_DIR) });
+  options.logger.info('control plane listening', { url, mode: options.settings.CONTROL_PLANE_MODE, data_dir: resolve(options.settings.DATA_DIR), automations_dir: resolve(options.settings.AUTOMATIONS_DIR) });
   return { url, close: () => controlPlane.close() };
 }
 
