@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { collectFrameItems, STAMP_ATTRIBUTE, type FrameItem } from './collect-frame-items.js';
 import { formatElement, formatText, truncateLines, type SnapshotLine } from './format-snapshot.js';
+import { withDeadline } from '../automation/runner/wait.js';
 
 /**
  * How to reach an element the model picked. Our in-page script stamps each listed element with
@@ -109,11 +110,3 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -16,3 +16,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function isTimeoutError(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError';
 }
+
+/** `promise`'s value, or null when `ms` passes first; the timer is always cleared. */
+export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -8,6 +8,7 @@ import { currentPage, variableSources, type RunState } from '../run-state.js';
 import { llmUnavailable } from '../step-needs.js';
 import { runApiCall } from './api-call.js';
 import { containsNull } from './contains-null.js';
+import { withDeadline } from '../wait.js';
 
 /** How long a network_call extraction waits for response bodies still being read. */
 const BODY_WAIT_MS = 10_000;
@@ -113,11 +114,3 @@ async function extractLocatorText(state: RunState, action: LocatorExtraction, un
   state.outputData.push({ unique_identifier: uniqueIdentifier, json_data: { [name]: value } });
 }
 
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
