@@ -10,6 +10,7 @@ import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-lo
 import { TaskQueue } from './task-queue.js';
 import { endedOutcome, TaskStoppedError, type AcceptedTask, type TaskEndStatus, type TaskRunner } from './task-runner.js';
 import type { AllocationResult, HealthReport, WorkerRuntime } from './worker-runtime.js';
+import { withDeadline } from '../automation/runner/wait.js';
 
 /** The original's limit when a task carries no `max_timeout_in_minutes`. */
 const DEFAULT_HEALTH_TIMEOUT_MINUTES = 15;
@@ -253,7 +254,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
     closed = true;
     for (let next = queue.shift(); next; next = queue.shift()) reportNotRun(next.task, 'cancelled', NOT_STARTED_AT_SHUTDOWN);
     const current = running;
-    if (current && pumping && !(await settlesWithin(pumping, graceSeconds * 1000))) {
+    if (current && pumping && !((await withDeadline(pumping.then(() => true, () => true), graceSeconds * 1000)) ?? false)) {
       options.logger.warn('the running task did not finish within the shutdown grace period; stopping it', { task_id: current.task.task_id, grace_seconds: graceSeconds });
       current.stop.abort(new TaskStoppedError('killed', `The worker shut down: the task did not finish within the ${graceSeconds} s grace period`));
     }
@@ -269,15 +270,4 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
 
 function shuttingDownError(): AppError {
   return new AppError('SHUTTING_DOWN', 'The worker is shutting down and takes no new tasks');
-}
-
-/** Whether `promise` settles within `ms`; the timer is always cleared. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -6,7 +6,7 @@ import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { parseContentDisposition } from './content-disposition.js';
 import { downloadFileName, ExpectedDownloadFailedError, reserveFreePath, safeFileName } from './downloads.js';
-import { sleep } from './wait.js';
+import { sleep, withDeadline } from './wait.js';
 
 /** The original's final check waits at most 10 s for `expected_downloads` files to appear. */
 const EXPECTED_DOWNLOADS_WAIT_MS = 10_000;
@@ -94,8 +94,9 @@ export class DownloadCapture {
     const claim = this.openClaim(requestedName);
     try {
       await act();
+      // A claim resolves to a file name, never null: null is the deadline.
       const name = await withDeadline(claim.saved, timeoutMs);
-      if (name === TIMED_OUT) throw new ExpectedDownloadFailedError(`no file was downloaded within ${timeoutMs / 1000} s`);
+      if (name === null) throw new ExpectedDownloadFailedError(`no file was downloaded within ${timeoutMs / 1000} s`);
       return name;
     } finally {
       this.closeClaim(claim);
@@ -276,16 +277,4 @@ function firstLine(error: unknown): string {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-/** `promise`, or TIMED_OUT after `ms`; the timer is always cleared. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
