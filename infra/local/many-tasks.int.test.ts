@@ -15,6 +15,7 @@ type SoakResult = {
   tasks: number;
   seconds: number;
   failed: number;
+  heapGrowthMb: number;
   rssGrowthMb: number;
   browsersBefore: number[];
   browsersAfter: number[];
@@ -29,7 +30,7 @@ type SoakResult = {
 };
 
 /**
- * The worker runs in its own process with the GC exposed, so RSS is read after a full
+ * The worker runs in its own process with the GC exposed, so memory is read after a full
  * collection: growth then means memory kept, not garbage not yet collected.
  */
 function runSoak(): Promise<{ result: SoakResult; pid: number | undefined }> {
@@ -51,11 +52,14 @@ function runSoak(): Promise<{ result: SoakResult; pid: number | undefined }> {
 }
 
 describe(`${TASKS} tasks in a row in one worker`, () => {
-  it('keep one browser, leak no Chromium process, grow RSS by less than 50 MB and leave nothing in the temp dir', { timeout: 240_000 }, async () => {
+  it('keep one browser, leak no Chromium process, retain less than 15 MB more and leave nothing in the temp dir', { timeout: 240_000 }, async () => {
     const { result, pid } = await runSoak();
 
     expect(result).toMatchObject({ tasks: TASKS, failed: 0, foldersLeft: 0, zombiesAfter: 0, processesAfterClose: 0, tmpAfterClose: [] });
-    expect(result.rssGrowthMb).toBeLessThan(50);
+    // Retained heap and buffers after a full GC: 15 MB over 200 tasks is 75 KB a task, less than
+    // one kept trajectory with its screenshot (about 3 MB is measured here). RSS is
+    // not judged: the allocator keeps freed pages and it swings by tens of MB with machine load.
+    expect(result.heapGrowthMb).toBeLessThan(15);
     // One warm browser the whole time, with as many processes at the end as after the warm-up.
     expect(result.browsersBefore).toHaveLength(1);
     expect(result.browsersAfter).toEqual(result.browsersBefore);
