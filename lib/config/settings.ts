@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { parseDotenv } from './dotenv.js';
+import { modelRouteProblem } from '../llm/model-route.js';
 
 /**
  * The one reader of ENV_PATH and the process environment. Names and defaults follow the original
@@ -14,6 +15,11 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const modelId = z
+  .string()
+  .min(1)
+  .refine((value) => modelRouteProblem(value) === null, { error: (issue) => modelRouteProblem(String(issue.input)) ?? 'invalid model' });
 
 export const Settings = z.object({
   /** `host:port` is taken as `http://host:port`: the original's AWS mode requires SERVER_URL without a scheme. */
@@ -62,12 +68,30 @@ export const Settings = z.object({
   OUTBOX_FLUSH_SECONDS: z.coerce.number().min(0).default(10),
   /** Keep each task's local directory after it has been reported (the original keeps it in dev). */
   KEEP_TASK_FILES: bool(true),
-  /** The model LLM steps would use (provider/model), as in the original. */
-  LLM_MODEL: z.string().min(1).default('gemini/gemini-3.5-flash-lite'),
-  /** Without it, steps that need an LLM fail at that step, naming this setting. */
+  /**
+   * The model LLM steps use, `provider/model` as in the original (`gemini/…`, `openai/…`,
+   * `anthropic/…`; a bare name is an OpenAI model). Checked by lib/llm/model-route.ts.
+   */
+  LLM_MODEL: modelId.default('gemini/gemini-3.5-flash-lite'),
+  /** Without it (or the provider's own key below, or a base URL), LLM steps fail naming this setting. */
   LLM_MODEL_API_KEY: z.string().min(1).optional(),
-  LLM_MODEL_FALLBACK: z.string().min(1).optional(),
+  /** Any OpenAI-compatible server (vLLM, Ollama, LM Studio, a gateway) for an `openai/…` model. */
+  LLM_MODEL_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Tried when the model still fails after its retries. */
+  LLM_MODEL_FALLBACK: modelId.optional(),
   LLM_MODEL_FALLBACK_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL_FALLBACK_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The providers' own keys, read when no LLM_MODEL key matches the model's provider (as litellm does). */
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GOOGLE_API_KEY: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  /** One model request, retries excluded. */
+  LLM_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  /** Retries of a failed request (rate limits, 5xx, network) before the fallback model is tried. */
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Bound on the page text sent to the model for one step. */
+  LLM_PAGE_SNAPSHOT_MAX_CHARS: z.coerce.number().int().min(1000).default(60_000),
   /**
    * javascript_action steps run code written in the recording inside this process; only an
    * operator who trusts every recording's author should turn this on.

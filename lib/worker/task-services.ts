@@ -1,3 +1,4 @@
+import { createLlmClient } from '../llm/create-llm-client.js';
 import type { Settings } from '../config/settings.js';
 import { createControlPlaneClient, type ControlPlaneClient } from '../control-plane/control-plane-client.js';
 import type { Logger } from '../log/logger.js';
@@ -53,7 +54,8 @@ export function createTaskServices(settings: Settings, options: TaskServicesOpti
     await controlPlane.humanInLoop(task.api_key, task.task_id);
   });
   const services: RunServices = {
-    llm: { model: settings.LLM_MODEL, apiKeySet: settings.LLM_MODEL_API_KEY !== undefined },
+    llm: createLlmClient(settings),
+    pageSnapshotMaxChars: settings.LLM_PAGE_SNAPSHOT_MAX_CHARS,
     privateNodes,
     allowCodeSteps: settings.ALLOW_CODE_STEPS,
     humanInLoop,

@@ -1,3 +1,4 @@
+import { createLlmClient, llmSettingsWithoutModel } from '../../llm/create-llm-client.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -222,7 +223,7 @@ describe('steps that need an LLM', () => {
     expect(validateRecording(automation).ok).toBe(true);
     const { outcome } = await runRecording(browser, automation);
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toBe('nodes[1] (extraction_action.llm) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite)');
+    expect(outcome.error).toBe('nodes[1] (extraction_action.llm) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)');
   });
 
   it('name the element step whose command failed, inside its loop', async () => {
@@ -257,13 +258,14 @@ describe('every kind of step that needs an LLM', () => {
     expect(validateRecording(automation).ok).toBe(true);
     const { outcome } = await runRecording(browser, automation);
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toBe(`nodes[1] (${what}) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite)`);
+    expect(outcome.error).toBe(`nodes[1] (${what}) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)`);
   });
 
-  it('says an LLM is configured but not called yet when the key is set', async () => {
-    const automation = recording(server.url('/form'), [{ type: 'action_node', before_sleep_time: 0, misc_action: { llm_query: { output_format: { answer: 'str' }, prompt_instructions: 'q' } } }]);
-    const { outcome } = await runRecording(browser, automation, {}, undefined, { services: services({ llm: { model: 'openai/gpt-x', apiKeySet: true } }) });
-    expect(outcome.error).toBe('nodes[0] (misc_action.llm_query) needs an LLM; LLM_MODEL_API_KEY is set, but this worker version does not call LLMs yet');
+  it('with a model configured, an agentic step fails naming the browser agent it needs, and asks no model', async () => {
+    const llm = createLlmClient({ ...llmSettingsWithoutModel(), LLM_MODEL: 'openai/gpt-x', LLM_MODEL_API_KEY: 'sk-test', LLM_MODEL_BASE_URL: 'http://127.0.0.1:1/v1' });
+    const automation = recording(server.url('/form'), [{ type: 'action_node', before_sleep_time: 0, interaction_action: { agentic_task: { task: 'accept the cookies', max_steps: 3 } } }]);
+    const { outcome } = await runRecording(browser, automation, {}, undefined, { services: services({ llm }) });
+    expect(outcome.error).toBe('nodes[0] (interaction_action.agentic_task) needs a browser agent driven by an LLM, which this worker does not have');
   });
 });
 

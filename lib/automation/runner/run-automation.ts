@@ -1,3 +1,4 @@
+import { emptyTokenUsage } from '../../llm/token-usage.js';
 import { readdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { errorMessage } from '../../errors.js';
@@ -63,6 +64,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     stepIndex: -1,
     nodePath: 'nodes',
     navigationFailure: null,
+    tokenUsage: emptyTokenUsage(),
   };
   const dialogs = recordDialogs(state);
   let status: TaskRunOutcome['status'] = 'success';
@@ -108,7 +110,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
   }
   const files = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
-  return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads: files, tokenUsage: null };
+  return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads: files, tokenUsage: state.tokenUsage };
 }
 
 /** The original's final logging step: one more step folder, and the final full-page screenshot. */

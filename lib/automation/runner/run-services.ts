@@ -1,8 +1,8 @@
 import { PrivateNodeRegistry } from '../private-nodes/private-node-registry.js';
 import type { SecretReaders } from './secure-values.js';
+import { createLlmClient, llmSettingsWithoutModel } from '../../llm/create-llm-client.js';
+import type { LlmClient } from '../../llm/llm-client.js';
 
-/** The model settings LLM steps read (the LLM client itself is not part of this worker yet). */
-export type LlmSettings = { model: string; apiKeySet: boolean };
 
 /**
  * The human-in-the-loop hand-off: the runner tells the control plane a person is needed, then
@@ -16,7 +16,10 @@ export interface HumanInLoopGate {
 
 /** What a run uses from the worker around it, beyond the browser. */
 export type RunServices = {
-  llm: LlmSettings;
+  /** The model LLM steps ask; `unavailable()` says why a model cannot be asked here. */
+  llm: LlmClient;
+  /** Bound on the page text one model question carries (LLM_PAGE_SNAPSHOT_MAX_CHARS). */
+  pageSnapshotMaxChars: number;
   privateNodes: PrivateNodeRegistry;
   allowCodeSteps: boolean;
   humanInLoop: HumanInLoopGate | null;
@@ -24,7 +27,8 @@ export type RunServices = {
 };
 
 export const DEFAULT_RUN_SERVICES: RunServices = {
-  llm: { model: 'gemini/gemini-3.5-flash-lite', apiKeySet: false },
+  llm: createLlmClient(llmSettingsWithoutModel()),
+  pageSnapshotMaxChars: 60_000,
   privateNodes: new PrivateNodeRegistry(),
   allowCodeSteps: false,
   humanInLoop: null,

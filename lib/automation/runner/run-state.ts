@@ -8,6 +8,7 @@ import type { DialogRecord } from './dialog-log.js';
 import type { DownloadCapture } from './download-capture.js';
 import type { NetworkLog } from './network-log.js';
 import type { RunServices } from './run-services.js';
+import type { TokenUsage } from '../../llm/token-usage.js';
 
 /** Everything one run of an automation reads and writes, passed to every node and action. */
 export type RunState = {
@@ -30,6 +31,8 @@ export type RunState = {
   /** Every JavaScript dialog the run accepted, with the step it opened in (dialog-log.ts). */
   readonly dialogs: DialogRecord[];
   readonly services: RunServices;
+  /** Summed over every model call of the run, failed ones included; sent with complete_task. */
+  readonly tokenUsage: TokenUsage;
   /** Index of the last step run; the first action node is step 0. */
   stepIndex: number;
   /** Why the last go_to_url did not load its page (null once one does): added to a later failure. */

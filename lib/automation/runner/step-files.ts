@@ -34,7 +34,7 @@ export async function writeStepFiles(state: RunState, step: StepRecord): Promise
       started_at: step.startedAt.toISOString(),
       completed_at: step.completedAt.toISOString(),
       downloaded_files: downloadedFiles,
-      token_usage: null,
+      token_usage: { ...state.tokenUsage },
     }),
     json('input_parameters.json', state.task.input_parameters),
     json('secure_parameters.json', Object.fromEntries(Object.keys(state.secure).map((name) => [name, '********']))),

@@ -1,4 +1,3 @@
-import { LLM_SETTING } from '../action-support.js';
 import type { RunState } from './run-state.js';
 
 /** A step could not run because something outside the recording is missing; the message names it. */
@@ -7,11 +6,22 @@ export class StepNeedsError extends Error {
 }
 
 /**
- * The failure of a step that needs an LLM, naming the step and the setting. A recorded command
- * has always been tried first; this is what the original would have asked its LLM next.
+ * The failure of a step whose model cannot be asked on this worker, naming the step and what to
+ * set. A recorded command has always been tried first.
  */
-export function llmUnavailable(state: Pick<RunState, 'nodePath' | 'services'>, what: string): StepNeedsError {
-  const where = `${state.nodePath} (${what})`;
-  if (!state.services.llm.apiKeySet) return new StepNeedsError(`${where} needs an LLM, and none is configured: set ${LLM_SETTING} (model ${state.services.llm.model})`);
-  return new StepNeedsError(`${where} needs an LLM; ${LLM_SETTING} is set, but this worker version does not call LLMs yet`);
+export function llmUnavailable(state: Pick<RunState, 'nodePath' | 'services'>, what: string, model: string | null = null): StepNeedsError | null {
+  const reason = state.services.llm.unavailable(model);
+  if (reason === null) return null;
+  return new StepNeedsError(`${state.nodePath} (${what}) needs an LLM, and none is configured: ${reason}`);
+}
+
+/**
+ * Steps the original hands to a browser-use agent (many model turns driving the browser). This
+ * worker has no such agent: with or without a model, the step fails naming what it needs.
+ */
+export function agentUnavailable(state: Pick<RunState, 'nodePath' | 'services'>, what: string): StepNeedsError {
+  return (
+    llmUnavailable(state, what) ??
+    new StepNeedsError(`${state.nodePath} (${what}) needs a browser agent driven by an LLM, which this worker does not have`)
+  );
 }

@@ -5,7 +5,7 @@ import { reserveFreePath, safeFileName } from '../downloads.js';
 import type { NetworkCall } from '../network-log.js';
 import { resolveLocator } from '../resolve-locator.js';
 import { currentPage, variableSources, type RunState } from '../run-state.js';
-import { llmUnavailable } from '../step-needs.js';
+import { llmUnavailable, StepNeedsError } from '../step-needs.js';
 import { runApiCall } from './api-call.js';
 import { containsNull } from './contains-null.js';
 import { withDeadline } from '../wait.js';
@@ -26,9 +26,9 @@ export async function runExtraction(state: RunState, action: ExtractionAction): 
   else if (action.locator) await extractLocatorText(state, action.locator, uniqueIdentifier);
   // The original leaves api_call results out of the null check: an error result holds nulls.
   else if (action.api_call) return runApiCall(state, action.api_call, uniqueIdentifier);
-  else if (action.llm) throw llmUnavailable(state, 'extraction_action.llm');
-  else if (action.pdf) throw llmUnavailable(state, 'extraction_action.pdf');
-  else if (action.two_fa_action) throw llmUnavailable(state, `extraction_action.two_fa_action: reading the code from the ${action.two_fa_action.action.type.replace('_two_fa_action', '')} message`);
+  else if (action.llm) throw llmUnavailable(state, 'extraction_action.llm') ?? new StepNeedsError('TODO-LLM');
+  else if (action.pdf) throw llmUnavailable(state, 'extraction_action.pdf') ?? new StepNeedsError('TODO-LLM');
+  else if (action.two_fa_action) throw llmUnavailable(state, `extraction_action.two_fa_action: reading the code from the ${action.two_fa_action.action.type.replace('_two_fa_action', '')} message`) ?? new StepNeedsError('TODO-LLM');
   else throw new Error(`${state.nodePath}: this extraction_action is not supported by this worker`);
   if (!action.allow_none) rejectNewNulls(state, before);
 }

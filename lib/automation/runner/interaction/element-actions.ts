@@ -9,7 +9,7 @@ import type {
   UploadFileAction,
 } from '../../../schemas/automation/locator-actions.js';
 import { currentPage, type RunState } from '../run-state.js';
-import { llmUnavailable } from '../step-needs.js';
+import { llmUnavailable, StepNeedsError } from '../step-needs.js';
 import { sleep } from '../wait.js';
 import { performWithRetry, type PerformOnElement, type TryOptions } from './command-with-retry.js';
 import { matchSelectOptions, type SelectOption } from './smart-select.js';
@@ -38,7 +38,7 @@ async function runElementAction(state: RunState, name: string, action: ElementAc
     state.logger.info('optional step skipped', { step_index: state.stepIndex, action: name, reason: failure });
     return;
   }
-  throw llmUnavailable(state, `${name}: ${failure}; finding the element from prompt_instructions`);
+  throw llmUnavailable(state, `${name}: ${failure}; finding the element from prompt_instructions`) ?? new StepNeedsError('TODO-LLM');
 }
 
 function withDownload(state: RunState, action: { expect_download: boolean; download_filename: string | null }, act: () => Promise<void>): Promise<void> {
@@ -66,7 +66,7 @@ export async function inputText(state: RunState, action: InputTextAction, tries:
   const text = action.input_text;
   if (text === null) {
     if (action.skip_prompt) return;
-    throw llmUnavailable(state, 'input_text: no input_text recorded; predicting it from prompt_instructions');
+    throw llmUnavailable(state, 'input_text: no input_text recorded; predicting it from prompt_instructions') ?? new StepNeedsError('TODO-LLM');
   }
   if (UNRESOLVED_PLACEHOLDER.test(text)) {
     state.logger.info('input skipped: its value is not set', { step_index: state.stepIndex, placeholder: text });
@@ -93,7 +93,7 @@ export async function selectOption(state: RunState, action: SelectOptionAction, 
   const patterns = action.select_values;
   if (patterns === null) {
     if (action.skip_prompt) return;
-    throw llmUnavailable(state, 'select_option: no select_values recorded; predicting them from prompt_instructions');
+    throw llmUnavailable(state, 'select_option: no select_values recorded; predicting them from prompt_instructions') ?? new StepNeedsError('TODO-LLM');
   }
   await runElementAction(state, 'select_option', action, tries, (locator, timeout) =>
     withDownload(state, action, async () => {

@@ -4,7 +4,7 @@ import type { InteractionAction } from '../../../schemas/automation/interaction-
 import type { UploadFileAction } from '../../../schemas/automation/locator-actions.js';
 import { safeFileName } from '../downloads.js';
 import type { RunState } from '../run-state.js';
-import { llmUnavailable } from '../step-needs.js';
+import { agentUnavailable } from '../step-needs.js';
 import { check, clickElement, hover, inputText, selectOption, uncheck, uploadFile } from './element-actions.js';
 import {
   closeAllButLastTab,
@@ -37,8 +37,8 @@ export async function runInteraction(state: RunState, action: InteractionAction)
   if (action.close_all_but_last_tab) return closeAllButLastTab(state);
   if (action.key_press) return keyPress(state, action.key_press);
   if (action.download_url_as_pdf) return downloadUrlAsPdf(state, action.download_url_as_pdf);
-  if (action.agentic_task) throw llmUnavailable(state, 'interaction_action.agentic_task');
-  if (action.close_overlay_popup) throw llmUnavailable(state, 'interaction_action.close_overlay_popup');
+  if (action.agentic_task) throw agentUnavailable(state, 'interaction_action.agentic_task');
+  if (action.close_overlay_popup) throw agentUnavailable(state, 'interaction_action.close_overlay_popup');
   throw new Error(`${state.nodePath}: this interaction_action is not supported by this worker`);
 }
 
