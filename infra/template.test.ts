@@ -165,6 +165,17 @@ describe('template.yaml', () => {
     expect(problems).toEqual([]);
   });
 
+  it('gives the model settings to the task runner only, and leaves an unset key unset rather than empty', () => {
+    const runner = (resources['RunTaskFunction']?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(runner['LLM_MODEL']).toEqual({ Ref: 'LlmModel' });
+    expect(runner['LLM_MODEL_API_KEY']).toEqual({ 'Fn::If': ['HasLlmKey', { Ref: 'LlmModelApiKey' }, { Ref: 'AWS::NoValue' }] });
+    expect(template.Parameters?.['LlmModelApiKey']).toMatchObject({ NoEcho: true, Default: '' });
+    const apiFunctions = Object.entries(resources).filter(([name, r]) => r.Type === 'AWS::Serverless::Function' && name !== 'RunTaskFunction');
+    const withModelKey = apiFunctions.filter(([, r]) => JSON.stringify(r.Properties?.['Environment'] ?? {}).includes('LlmModelApiKey'));
+    expect(withModelKey).toEqual([]);
+    expect(JSON.stringify(template.Globals)).not.toContain('LlmModel');
+  });
+
   describe('ECS worker fleet', () => {
     const ecs = Object.entries(resources).filter(([, r]) => r.Type.startsWith('AWS::ECS::') || r.Type.startsWith('AWS::ApplicationAutoScaling::'));
     const taskDefinition = resources['EcsWorkerTaskDefinition']?.Properties ?? {};
@@ -180,10 +191,14 @@ describe('template.yaml', () => {
       expect(taskDefinition['RequiresCompatibilities']).toEqual(['FARGATE']);
       expect(container?.['PortMappings']).toEqual([{ ContainerPort: 9000, Protocol: 'tcp' }]);
       expect((container?.['LinuxParameters'] as Record<string, unknown>)['InitProcessEnabled']).toBe(true);
-      const environment = Object.fromEntries((container?.['Environment'] as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
-      expect(environment).toMatchObject({ DEPLOYMENT: 'prod', SERVER_URL: { Ref: 'ServerUrl' } });
+      const plain = (container?.['Environment'] as { Name?: string; Value?: unknown }[]).filter((e) => e.Name !== undefined);
+      const environment = Object.fromEntries(plain.map((e) => [e.Name, e.Value]));
+      expect(environment).toMatchObject({ DEPLOYMENT: 'prod', SERVER_URL: { Ref: 'ServerUrl' }, LLM_MODEL: { Ref: 'LlmModel' } });
       expect(environment).not.toHaveProperty('API_KEY');
-      expect(container?.['Secrets']).toEqual([{ Name: 'API_KEY', ValueFrom: { Ref: 'ApiKeySecretArn' } }]);
+      expect(container?.['Secrets']).toEqual([
+        { Name: 'API_KEY', ValueFrom: { Ref: 'ApiKeySecretArn' } },
+        { 'Fn::If': ['EcsHasLlmKey', { Name: 'LLM_MODEL_API_KEY', ValueFrom: { Ref: 'LlmModelApiKeySecretArn' } }, { Ref: 'AWS::NoValue' }] },
+      ]);
     });
 
     it('lets the worker only switch task protection of tasks in its own cluster', () => {

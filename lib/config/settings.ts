@@ -38,6 +38,10 @@ export const Settings = z.object({
   REQUEST_DOWNLOAD_UPLOAD_URLS_ENDPOINT: endpoint('api/v1/request_download_upload_urls'),
   CONFIRM_DOWNLOADS_ENDPOINT: endpoint('api/v1/confirm_downloads'),
   INITIATE_CALLBACK_ENDPOINT: endpoint('api/v1/initiate_callback'),
+  /** Where 2FA steps read the messages a code arrives in (email, Slack, SMS). */
+  FETCH_EMAIL_MESSAGES_ENDPOINT: endpoint('api/v1/fetch_email_messages'),
+  FETCH_SLACK_MESSAGES_ENDPOINT: endpoint('api/v1/fetch_slack_messages'),
+  FETCH_SMS_MESSAGES_ENDPOINT: endpoint('api/v1/fetch_sms_messages'),
   /** `{recording_id}` is replaced; the recording is fetched again right before each run. */
   GET_RECORDING_ENDPOINT: endpoint('api/v1/recording/{recording_id}'),
   /** Signs callback bodies (HMAC-SHA256) so receivers can check they came from here. */

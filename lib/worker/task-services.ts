@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { PrivateNodeRegistry } from '../automation/private-nodes/private-node-registry.js';
 import type { Automation } from '../schemas/automation/automation.js';
 import type { RunServices } from '../automation/runner/run-services.js';
+import { controlPlaneTwoFaMessages } from '../automation/runner/extraction/two-fa-messages.js';
 import { capabilitiesFromSettings } from '../automation/worker-capabilities.js';
 import type { Task } from '../schemas/wire/task.js';
 import { createAwsSecretReader } from '../secrets/aws-secrets-manager.js';
@@ -59,6 +60,7 @@ export function createTaskServices(settings: Settings, options: TaskServicesOpti
     privateNodes,
     allowCodeSteps: settings.ALLOW_CODE_STEPS,
     humanInLoop,
+    twoFaMessages: controlPlaneTwoFaMessages(settings),
     secrets: {
       awsSecretsManager: createAwsSecretReader(),
       ...(settings.OP_SERVICE_ACCOUNT_TOKEN ? { onePassword: createOnePasswordReader(settings.OP_SERVICE_ACCOUNT_TOKEN) } : {}),

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local server speaking OpenAI's Chat Completions protocol (`POST /v1/chat/completions`, JSON
- * or `stream: true` server-sent events), answering from a script. Requests are kept so tests can
+ * A local server speaking OpenAI's Chat Completions protocol (`POST /v1/chat/completions`),
+ * answering from a script. The worker's client never asks for a streamed answer (`stream: true`
+ * is answered with a 400, so a change that starts streaming is noticed). Requests are kept so tests can
  * check what the model was shown. A request with no scripted answer gets a 500 naming it, so a
  * call nobody expected fails the test instead of passing by luck.
  */
@@ -70,6 +71,10 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
       return;
     }
     const body = JSON.parse(raw) as ChatBody;
+    if (body.stream) {
+      send(res, 400, { error: { message: 'this server does not stream', type: 'invalid_request_error' } });
+      return;
+    }
     const record = toRecord(req, body);
     requests.push(record);
     const reply = queue.shift() ?? responder(record);
@@ -92,16 +97,6 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
     };
     const id = `chatcmpl-${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
-    if (body.stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = (delta: object, finish: string | null, extra: object = {}) =>
-        res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
-      chunk({ role: 'assistant', content: '' }, null);
-      for (let i = 0; i < content.length; i += 16) chunk({ content: content.slice(i, i + 16) }, null);
-      chunk({}, 'stop', { usage: usageBody });
-      res.end('data: [DONE]\n\n');
-      return;
-    }
     send(res, 200, {
       id,
       object: 'chat.completion',

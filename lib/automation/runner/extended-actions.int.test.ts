@@ -250,8 +250,6 @@ describe('every kind of step that needs an LLM', () => {
     ['extraction_action.pdf', { extraction_action: { pdf: { filename: 'a.pdf', extraction_format: { total: 'str' }, extraction_instructions: 'read it' } } }],
     ['extraction_action.two_fa_action: reading the code from the email message', { extraction_action: { two_fa_action: { action: { type: 'email_two_fa_action', receiver_email_address: 'a@example.com', sender_email_address: 'b@example.com' }, output_variable_name: 'code' } } }],
     ['misc_action.llm_query', { misc_action: { llm_query: { output_format: { answer: 'str' }, prompt_instructions: 'what is on the page?' } } }],
-    ['interaction_action.agentic_task', { interaction_action: { agentic_task: { task: 'accept the cookies', max_steps: 3 } } }],
-    ['captcha_action', { captcha_action: { locator: 'locator("#captcha")' } }],
   ];
   it.each(kinds)('%s is accepted and fails at its step naming the setting', async (what, action) => {
     const automation = recording(server.url('/form'), [fill('#code', 'before'), { type: 'action_node', before_sleep_time: 0, ...action }]);
@@ -261,7 +259,17 @@ describe('every kind of step that needs an LLM', () => {
     expect(outcome.error).toBe(`nodes[1] (${what}) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)`);
   });
 
-  it('with a model configured, an agentic step fails naming the browser agent it needs, and asks no model', async () => {
+  it.each([
+    ['interaction_action.agentic_task', { interaction_action: { agentic_task: { task: 'accept the cookies', max_steps: 3 } } }],
+    ['captcha_action', { captcha_action: { locator: 'locator("#captcha")' } }],
+  ])('%s is accepted and fails at its step naming the browser agent it needs', async (what, action) => {
+    const automation = recording(server.url('/form'), [fill('#code', 'before'), { type: 'action_node', before_sleep_time: 0, ...action }]);
+    expect(validateRecording(automation).ok).toBe(true);
+    const { outcome } = await runRecording(browser, automation);
+    expect(outcome.error).toBe(`nodes[1] (${what}) needs a browser agent driven by an LLM, which this worker does not have`);
+  });
+
+  it('with a model configured, an agentic step fails the same way and asks no model', async () => {
     const llm = createLlmClient({ ...llmSettingsWithoutModel(), LLM_MODEL: 'openai/gpt-x', LLM_MODEL_API_KEY: 'sk-test', LLM_MODEL_BASE_URL: 'http://127.0.0.1:1/v1' });
     const automation = recording(server.url('/form'), [{ type: 'action_node', before_sleep_time: 0, interaction_action: { agentic_task: { task: 'accept the cookies', max_steps: 3 } } }]);
     const { outcome } = await runRecording(browser, automation, {}, undefined, { services: services({ llm }) });

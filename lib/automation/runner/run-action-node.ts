@@ -6,7 +6,10 @@ import { runInteraction } from './interaction/run-interaction.js';
 import { runCodeStep } from './run-code-step.js';
 import { runFetch2fa } from './run-fetch-2fa.js';
 import { runHumanInLoop } from './run-human-in-loop.js';
-import { agentUnavailable, llmUnavailable, StepNeedsError } from './step-needs.js';
+import { agentUnavailable } from './step-needs.js';
+import { markTwoFaStart } from './extraction/two-fa-start.js';
+import { runLlmAssertion } from './llm/run-llm-assertion.js';
+import { runLlmQuery } from './llm/run-llm-query.js';
 import { countLocator, setVariable } from './misc-actions.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
 import { sleepForPageToLoad } from './sleep-for-page-load.js';
@@ -54,8 +57,9 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
 
 async function dispatch(state: RunState, node: ActionNode): Promise<void> {
   if (node.interaction_action) {
-    // network_call extractions read what happened since the last interaction.
+    // network_call extractions read what happened since the last interaction; a 2FA window starts with it.
     state.network.clear();
+    markTwoFaStart(state);
     return runInteraction(state, node.interaction_action);
   }
   if (node.extraction_action) return runExtraction(state, node.extraction_action);
@@ -63,11 +67,11 @@ async function dispatch(state: RunState, node: ActionNode): Promise<void> {
   if (node.fail_state_action) throw new Error(node.fail_state_action.failure_message);
   if (node.misc_action) {
     if (node.misc_action.set_variable) return setVariable(state, node.misc_action.set_variable);
-    if (node.misc_action.llm_query) throw llmUnavailable(state, 'misc_action.llm_query') ?? new StepNeedsError('TODO-LLM');
+    if (node.misc_action.llm_query) return runLlmQuery(state, node.misc_action.llm_query);
     if (node.misc_action.count_locator) return countLocator(state, node.misc_action.count_locator);
     return;
   }
-  if (node.assertion_action?.llm) throw llmUnavailable(state, 'assertion_action.llm') ?? new StepNeedsError('TODO-LLM');
+  if (node.assertion_action?.llm) return runLlmAssertion(state, node.assertion_action.llm);
   if (node.captcha_action) throw agentUnavailable(state, 'captcha_action');
   if (node.human_in_loop_action) return runHumanInLoop(state, node.human_in_loop_action);
   if (node.fetch_2fa_action) return runFetch2fa(state, node.fetch_2fa_action);

@@ -2,6 +2,7 @@ import { PrivateNodeRegistry } from '../private-nodes/private-node-registry.js';
 import type { SecretReaders } from './secure-values.js';
 import { createLlmClient, llmSettingsWithoutModel } from '../../llm/create-llm-client.js';
 import type { LlmClient } from '../../llm/llm-client.js';
+import type { TwoFaMessageSource } from './extraction/two-fa-messages.js';
 
 
 /**
@@ -24,6 +25,8 @@ export type RunServices = {
   allowCodeSteps: boolean;
   humanInLoop: HumanInLoopGate | null;
   secrets: SecretReaders;
+  /** Where 2FA steps read their messages (the control plane's fetch_*_messages); none: such steps fail naming it. */
+  twoFaMessages?: TwoFaMessageSource;
 };
 
 export const DEFAULT_RUN_SERVICES: RunServices = {

@@ -1,3 +1,4 @@
+import { NEEDS_AN_AGENT } from '../action-support.js';
 import type { RunState } from './run-state.js';
 
 /** A step could not run because something outside the recording is missing; the message names it. */
@@ -19,9 +20,6 @@ export function llmUnavailable(state: Pick<RunState, 'nodePath' | 'services'>, w
  * Steps the original hands to a browser-use agent (many model turns driving the browser). This
  * worker has no such agent: with or without a model, the step fails naming what it needs.
  */
-export function agentUnavailable(state: Pick<RunState, 'nodePath' | 'services'>, what: string): StepNeedsError {
-  return (
-    llmUnavailable(state, what) ??
-    new StepNeedsError(`${state.nodePath} (${what}) needs a browser agent driven by an LLM, which this worker does not have`)
-  );
+export function agentUnavailable(state: Pick<RunState, 'nodePath'>, what: string): StepNeedsError {
+  return new StepNeedsError(`${state.nodePath} (${what}) needs ${NEEDS_AN_AGENT}`);
 }

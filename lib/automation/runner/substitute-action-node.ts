@@ -44,6 +44,23 @@ export function substituteActionNode(node: ActionNode, sources: VariableSources)
   if (extraction) {
     if (extraction.unique_identifier !== null) extraction.unique_identifier = sub(extraction.unique_identifier);
     if (extraction.llm) extraction.llm.extraction_instructions = sub(extraction.llm.extraction_instructions);
+    const twoFa = extraction.two_fa_action;
+    if (twoFa) {
+      if (twoFa.instructions !== null) twoFa.instructions = sub(twoFa.instructions);
+      const channel = twoFa.action;
+      if (channel.type === 'email_two_fa_action') {
+        channel.receiver_email_address = sub(channel.receiver_email_address);
+        channel.sender_email_address = sub(channel.sender_email_address);
+        if (channel.integration_email_address !== null) channel.integration_email_address = sub(channel.integration_email_address);
+      } else if (channel.type === 'slack_two_fa_action') {
+        channel.slack_workspace_domain = sub(channel.slack_workspace_domain);
+        channel.channel_name = sub(channel.channel_name);
+        channel.sender_name = sub(channel.sender_name);
+      } else {
+        channel.from_number = sub(channel.from_number);
+        channel.to_number = sub(channel.to_number);
+      }
+    }
     const locator = extraction.locator;
     if (locator) {
       if (locator.output_variable_name !== null) locator.output_variable_name = sub(locator.output_variable_name);
@@ -70,6 +87,8 @@ export function substituteActionNode(node: ActionNode, sources: VariableSources)
     if (misc.set_variable.expression !== null) misc.set_variable.expression = sub(misc.set_variable.expression);
     if (misc.set_variable.output_variable_name !== null) misc.set_variable.output_variable_name = sub(misc.set_variable.output_variable_name);
   }
+  if (misc?.llm_query) misc.llm_query.prompt_instructions = sub(misc.llm_query.prompt_instructions);
+  if (copy.assertion_action?.llm) copy.assertion_action.llm.extraction_instructions = sub(copy.assertion_action.llm.extraction_instructions);
   if (misc?.count_locator) {
     misc.count_locator.name = sub(misc.count_locator.name);
     if (misc.count_locator.output_variable_name !== null) misc.count_locator.output_variable_name = sub(misc.count_locator.output_variable_name);

@@ -5,7 +5,10 @@ import { reserveFreePath, safeFileName } from '../downloads.js';
 import type { NetworkCall } from '../network-log.js';
 import { resolveLocator } from '../resolve-locator.js';
 import { currentPage, variableSources, type RunState } from '../run-state.js';
-import { llmUnavailable, StepNeedsError } from '../step-needs.js';
+import { readLocatorValueWithLlm } from './locator-llm-fallback.js';
+import { runLlmExtraction } from './llm-extraction.js';
+import { runPdfExtraction } from './pdf-extraction.js';
+import { runTwoFaExtraction } from './run-two-fa.js';
 import { runApiCall } from './api-call.js';
 import { containsNull } from './contains-null.js';
 import { withDeadline } from '../wait.js';
@@ -20,24 +23,31 @@ const FIRST_CALL_WAIT_MS = 5_000;
 export async function runExtraction(state: RunState, action: ExtractionAction): Promise<void> {
   const before = new Map(Object.entries(state.generated));
   const uniqueIdentifier = action.unique_identifier;
+  let fallbackFailure: string | null = null;
   if (action.network_call) await extractNetworkCalls(state, action.network_call, uniqueIdentifier);
   else if (action.screenshot) await extractScreenshot(state, action.screenshot, uniqueIdentifier);
   else if (action.state) await extractState(state, uniqueIdentifier);
-  else if (action.locator) await extractLocatorText(state, action.locator, uniqueIdentifier);
+  else if (action.locator) fallbackFailure = await extractLocatorText(state, action.locator, uniqueIdentifier);
   // The original leaves api_call results out of the null check: an error result holds nulls.
   else if (action.api_call) return runApiCall(state, action.api_call, uniqueIdentifier);
-  else if (action.llm) throw llmUnavailable(state, 'extraction_action.llm') ?? new StepNeedsError('TODO-LLM');
-  else if (action.pdf) throw llmUnavailable(state, 'extraction_action.pdf') ?? new StepNeedsError('TODO-LLM');
-  else if (action.two_fa_action) throw llmUnavailable(state, `extraction_action.two_fa_action: reading the code from the ${action.two_fa_action.action.type.replace('_two_fa_action', '')} message`) ?? new StepNeedsError('TODO-LLM');
+  else if (action.llm) await runLlmExtraction(state, action.llm, { what: 'extraction_action.llm', uniqueIdentifier });
+  else if (action.pdf) await runPdfExtraction(state, action.pdf);
+  else if (action.two_fa_action) await runTwoFaExtraction(state, action.two_fa_action);
   else throw new Error(`${state.nodePath}: this extraction_action is not supported by this worker`);
-  if (!action.allow_none) rejectNewNulls(state, before);
+  if (!action.allow_none) rejectNewNulls(state, before, fallbackFailure);
 }
 
-/** The original fails the node when a variable it (re)wrote holds a null anywhere inside. */
-function rejectNewNulls(state: RunState, before: Map<string, unknown>): void {
+/**
+ * The original fails the node when a variable it (re)wrote holds a null anywhere inside. When a
+ * locator's LLM fallback failed, its reason is added: that is why the value is missing.
+ */
+function rejectNewNulls(state: RunState, before: Map<string, unknown>, fallbackFailure: string | null): void {
   for (const [name, value] of Object.entries(state.generated)) {
     if (before.get(name) === value) continue;
-    if (containsNull(value)) throw new Error(`Extraction produced null value(s) in variable '${name}' and allow_none is False`);
+    if (containsNull(value)) {
+      const why = fallbackFailure === null ? '' : ` (the LLM fallback failed: ${fallbackFailure})`;
+      throw new Error(`Extraction produced null value(s) in variable '${name}' and allow_none is False${why}`);
+    }
   }
 }
 
@@ -100,17 +110,32 @@ async function extractState(state: RunState, uniqueIdentifier: string | null): P
   state.outputData.push({ unique_identifier: uniqueIdentifier, json_data: { ...storage, cookies } });
 }
 
-async function extractLocatorText(state: RunState, action: LocatorExtraction, uniqueIdentifier: string | null): Promise<void> {
+/**
+ * The element's text; when there is none and the step has extraction_instructions, the model
+ * reads the value off the page instead, as the original. A failed fallback leaves the value
+ * null (the null check then fails the step unless allow_none) and its reason is returned.
+ */
+async function extractLocatorText(state: RunState, action: LocatorExtraction, uniqueIdentifier: string | null): Promise<string | null> {
   // Baked at load time (bake-output-names.ts), so never null here.
   const name = action.output_variable_name ?? `node${state.stepIndex}_output`;
-  let value: string | null = null;
+  let value: unknown = null;
   try {
     const locator = resolveLocator(currentPage(state), action.command, variableSources(state));
     value = (await locator.first().innerText({ timeout: LOCATOR_TEXT_TIMEOUT_MS })).trim();
+    state.generated[name] = [value];
   } catch (error) {
     state.logger.warn('locator extraction found no text', { step_index: state.stepIndex, variable: name, error });
+    state.generated[name] = [null];
   }
-  state.generated[name] = [value];
+  let fallbackFailure: string | null = null;
+  if (value === null && action.extraction_instructions !== null) {
+    try {
+      value = await readLocatorValueWithLlm(state, action, name);
+    } catch (error) {
+      fallbackFailure = error instanceof Error ? error.message : String(error);
+      state.logger.warn('locator extraction LLM fallback failed', { step_index: state.stepIndex, variable: name, error });
+    }
+  }
   state.outputData.push({ unique_identifier: uniqueIdentifier, json_data: { [name]: value } });
+  return fallbackFailure;
 }
-

@@ -1,6 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { errorMessage } from '../../../errors.js';
 import { ExpectedDownloadFailedError } from '../downloads.js';
+import { LlmStepError } from '../llm/ask-llm.js';
 import { resolveLocator } from '../resolve-locator.js';
 import { currentPage, variableSources, type RunState } from '../run-state.js';
 import { sleep } from '../wait.js';
@@ -40,7 +41,8 @@ export async function performWithRetry(state: RunState, command: string, tries: 
       await perform(locator, timeoutMs);
       return null;
     } catch (error) {
-      if (error instanceof ExpectedDownloadFailedError) throw error;
+      // Neither a missing expected download nor a failed model call gets better on a retry.
+      if (error instanceof ExpectedDownloadFailedError || error instanceof LlmStepError) throw error;
       lastError = `error: ${firstLine(errorMessage(error))}`;
       await sleep(timeoutMs, state.signal);
     }

@@ -9,22 +9,22 @@ import type {
   UploadFileAction,
 } from '../../../schemas/automation/locator-actions.js';
 import { currentPage, type RunState } from '../run-state.js';
-import { llmUnavailable, StepNeedsError } from '../step-needs.js';
 import { sleep } from '../wait.js';
 import { performWithRetry, type PerformOnElement, type TryOptions } from './command-with-retry.js';
-import { matchSelectOptions, type SelectOption } from './smart-select.js';
+import { ElementActionError } from './element-error.js';
+import { performOnPredictedElement } from './element-fallback.js';
+import { predictInputText, predictSelectValues } from './predict-values.js';
+import { matchOptionsWithModel } from './select-with-model.js';
+import { findSelectOptions, type SelectOption } from './smart-select.js';
 
-type ElementAction = Pick<ClickElementAction, 'command' | 'skip_command' | 'skip_prompt' | 'assert_locator_presence'>;
+export { ElementActionError };
 
-/** The element could not be acted on and the recording gives no other way to find it. */
-export class ElementActionError extends Error {
-  override name = 'ElementActionError';
-}
+type ElementAction = Pick<ClickElementAction, 'command' | 'skip_command' | 'skip_prompt' | 'assert_locator_presence' | 'prompt_instructions'>;
 
 /**
  * The shared flow of every element action: the recorded command with retries; on failure, an
  * optional step (skip_prompt) is skipped, a step with assert_locator_presence fails, and any
- * other step fails naming the missing LLM fallback the original would have tried next.
+ * other step has the model find the element from its prompt_instructions (element-fallback.ts).
  */
 async function runElementAction(state: RunState, name: string, action: ElementAction, tries: TryOptions, perform: PerformOnElement): Promise<void> {
   let failure = 'no command to find the element';
@@ -38,7 +38,11 @@ async function runElementAction(state: RunState, name: string, action: ElementAc
     state.logger.info('optional step skipped', { step_index: state.stepIndex, action: name, reason: failure });
     return;
   }
-  throw llmUnavailable(state, `${name}: ${failure}; finding the element from prompt_instructions`) ?? new StepNeedsError('TODO-LLM');
+  await performOnPredictedElement(
+    state,
+    { name, promptInstructions: action.prompt_instructions, recordedCommand: action.command, failure, timeoutMs: tries.timeoutSeconds * 1000 },
+    perform,
+  );
 }
 
 function withDownload(state: RunState, action: { expect_download: boolean; download_filename: string | null }, act: () => Promise<void>): Promise<void> {
@@ -59,14 +63,32 @@ export function clickElement(state: RunState, action: ClickElementAction, tries:
   );
 }
 
+/**
+ * A step recorded without its value asks the model for it, as the original does, when it has
+ * prompt_instructions and is not optional; otherwise (or when the model does not know) the
+ * caller skips the step.
+ */
+async function predictWhenAllowed<T>(
+  state: RunState,
+  name: string,
+  action: Pick<ElementAction, 'skip_prompt' | 'prompt_instructions'>,
+  predict: (state: RunState, goal: string) => Promise<T | null>,
+): Promise<T | null> {
+  const goal = action.prompt_instructions.trim();
+  if (action.skip_prompt || goal === '') return null;
+  const value = await predict(state, goal);
+  state.logger.info('value predicted by the model', { step_index: state.stepIndex, action: name, found: value !== null });
+  return value;
+}
+
 /** An input still holding a placeholder (its list was empty) is skipped, as in the original. */
 const UNRESOLVED_PLACEHOLDER = /^\{[A-Za-z_][A-Za-z0-9_]*\[\d+\]\}$/;
 
 export async function inputText(state: RunState, action: InputTextAction, tries: TryOptions): Promise<void> {
-  const text = action.input_text;
+  const text = action.input_text ?? (await predictWhenAllowed(state, 'input_text', action, predictInputText));
   if (text === null) {
-    if (action.skip_prompt) return;
-    throw llmUnavailable(state, 'input_text: no input_text recorded; predicting it from prompt_instructions') ?? new StepNeedsError('TODO-LLM');
+    state.logger.info('input skipped: no input_text', { step_index: state.stepIndex });
+    return;
   }
   if (UNRESOLVED_PLACEHOLDER.test(text)) {
     state.logger.info('input skipped: its value is not set', { step_index: state.stepIndex, placeholder: text });
@@ -90,15 +112,19 @@ async function pressEachCharacter(state: RunState, text: string): Promise<void> 
 }
 
 export async function selectOption(state: RunState, action: SelectOptionAction, tries: TryOptions): Promise<void> {
-  const patterns = action.select_values;
+  const patterns = action.select_values ?? (await predictWhenAllowed(state, 'select_option', action, predictSelectValues));
   if (patterns === null) {
-    if (action.skip_prompt) return;
-    throw llmUnavailable(state, 'select_option: no select_values recorded; predicting them from prompt_instructions') ?? new StepNeedsError('TODO-LLM');
+    state.logger.info('select skipped: no select_values', { step_index: state.stepIndex });
+    return;
   }
+  // Asked at most once per step: later tries and the element fallback reuse the model's match.
+  let modelMatch: Promise<string[] | null> | undefined;
   await runElementAction(state, 'select_option', action, tries, (locator, timeout) =>
     withDownload(state, action, async () => {
-      const values = matchSelectOptions(await readOptions(locator, timeout), patterns);
-      await locator.selectOption(values, { timeout });
+      const options = await readOptions(locator, timeout);
+      let values = findSelectOptions(options, patterns);
+      if (values === null && !action.skip_prompt) values = await (modelMatch ??= matchOptionsWithModel(state, options, patterns));
+      await locator.selectOption(values ?? patterns, { timeout });
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchSelectOptions } from './smart-select.js';
+import { findSelectOptions, matchSelectOptions } from './smart-select.js';
 
 const options = (...pairs: [string, string][]) => pairs.map(([value, label]) => ({ value, label }));
 const states = options(['', 'Choose a state'], ['GA', 'Georgia'], ['NY', 'New York'], ['NJ', 'New Jersey']);
@@ -30,5 +30,10 @@ describe('matchSelectOptions', () => {
   it('passes unmatched patterns through and answers nothing for an empty select', () => {
     expect(matchSelectOptions(states, ['Texas'])).toEqual(['Texas']);
     expect(matchSelectOptions([], ['x'])).toEqual([]);
+  });
+
+  it('tells a pattern that matched nothing apart from one that matched, for the model fallback', () => {
+    expect(findSelectOptions(states, ['Texas'])).toBeNull();
+    expect(findSelectOptions(states, ['GA'])).toEqual(['GA']);
   });
 });

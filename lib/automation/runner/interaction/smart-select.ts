@@ -43,6 +43,11 @@ function bestFuzzy(options: SelectOption[], patterns: string[], field: 'value' |
  * Unmatched patterns are passed through (Playwright then matches value or label itself).
  */
 export function matchSelectOptions(options: SelectOption[], patterns: string[]): string[] {
+  return findSelectOptions(options, patterns) ?? patterns;
+}
+
+/** As matchSelectOptions, but null when no pattern matched any option (a model may then try). */
+export function findSelectOptions(options: SelectOption[], patterns: string[]): string[] | null {
   if (options.length === 0) return [];
   const [first, second] = options;
   if (options.length === 1 && first) return [first.value];
@@ -62,5 +67,5 @@ export function matchSelectOptions(options: SelectOption[], patterns: string[]):
   if (byValue.length > 0) return byValue;
   const byLabel = bestFuzzy(options, patterns, 'label');
   if (byLabel.length > 0) return byLabel;
-  return patterns;
+  return null;
 }

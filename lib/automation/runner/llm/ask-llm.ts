@@ -36,12 +36,14 @@ export class LlmStepError extends Error {
  * Asks the model one question for the running step. Token usage is added to the run's total,
  * and the step's folder keeps what was asked and answered as the original does: axtree.txt,
  * final_prompt.txt and llm_response.json (with `_2`, `_3` for later questions of the same step).
- * Secure values never reach a prompt: recordings refer to them by name and substitution only
- * fills them into the actions that type them.
+ * A secure value the page shows (a typed user name) is masked in the page text and the prompt,
+ * so it reaches neither the model nor the trajectory; password fields are masked by the snapshot.
  */
-export async function askLlm(state: RunState, question: LlmQuestion): Promise<StepLlmReply> {
-  const missing = llmUnavailable(state, question.what, question.model);
+export async function askLlm(state: RunState, asked: LlmQuestion): Promise<StepLlmReply> {
+  const missing = llmUnavailable(state, asked.what, asked.model);
   if (missing) throw missing;
+  const mask = secretMasker(state.secure);
+  const question = { ...asked, prompt: mask(asked.prompt), snapshot: asked.snapshot === undefined ? undefined : mask(asked.snapshot) };
   const files = await stepFiles(state);
   const writes: Promise<void>[] = [writeFile(files.prompt, `${question.system}\n\n${question.prompt}\n`)];
   if (question.snapshot !== undefined) writes.push(writeFile(files.axtree, question.snapshot));
@@ -95,4 +97,13 @@ async function stepFiles(state: RunState): Promise<{ prompt: string; axtree: str
 
 function writeJson(path: string, value: unknown): Promise<void> {
   return writeFile(path, JSON.stringify(value, null, 2));
+}
+
+/** Values shorter than this are not masked: `1` or `no` would blank out half the page. */
+const MIN_MASKED_LENGTH = 3;
+
+function secretMasker(secure: Record<string, string[]>): (text: string) => string {
+  const values = [...new Set(Object.values(secure).flat())].filter((value) => value.length >= MIN_MASKED_LENGTH).sort((a, b) => b.length - a.length);
+  if (values.length === 0) return (text) => text;
+  return (text) => values.reduce((masked, value) => masked.replaceAll(value, '********'), text);
 }
