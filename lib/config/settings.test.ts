@@ -59,6 +59,19 @@ describe('loadSettings', () => {
     expect(message).toMatch(/DEPLOYMENT: /);
   });
 
+  it('refuses a model whose provider has no client, naming the ones that work, and a base URL that is not http(s)', () => {
+    const message = problemsOf(() => loadSettings({ LLM_MODEL: 'bedrock/claude-3', LLM_MODEL_FALLBACK: 'openai/', LLM_MODEL_BASE_URL: 'file:///tmp/x' }));
+    expect(message).toContain('LLM_MODEL: provider "bedrock" is not supported: use openai/…, gemini/…, google/…, anthropic/…');
+    expect(message).toContain('LLM_MODEL_FALLBACK: no model name after "openai/"');
+    expect(message).toMatch(/LLM_MODEL_BASE_URL: /);
+  });
+
+  it('reads the model settings, with the original defaults', () => {
+    expect(loadSettings({}).settings).toMatchObject({ LLM_MODEL: 'gemini/gemini-3.5-flash-lite', LLM_TIMEOUT_SECONDS: 60, LLM_MAX_RETRIES: 2 });
+    const { settings } = loadSettings({ LLM_MODEL: 'llama3', llm_model_base_url: 'http://127.0.0.1:11434/v1', LLM_MAX_RETRIES: '0' });
+    expect(settings).toMatchObject({ LLM_MODEL: 'llama3', LLM_MODEL_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MAX_RETRIES: 0 });
+  });
+
   it('refuses the built-in development key in production', () => {
     expect(problemsOf(() => loadSettings({ DEPLOYMENT: 'prod' }))).toContain('API_KEY: the built-in development key cannot be used with DEPLOYMENT=prod');
   });
