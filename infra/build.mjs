@@ -8,7 +8,7 @@ const handlers = readdirSync('handlers')
   .map((name) => `handlers/${name}`);
 
 await build({
-  entryPoints: ['infra/local/main.ts', 'infra/local/control-plane.ts', 'infra/local/invoke-event.ts', 'infra/local/validate.ts', ...handlers],
+  entryPoints: ['infra/local/main.ts', 'infra/local/control-plane.ts', 'infra/local/invoke-event.ts', 'infra/local/validate.ts', 'infra/cli/main.ts', ...handlers],
   outdir: 'dist',
   outbase: '.',
   bundle: true,

@@ -1,6 +1,6 @@
 import { DEV_DEFAULTS, loadSettings, type LoadedSettings } from '../../lib/config/settings.js';
 import { AppError, errorMessage } from '../../lib/errors.js';
-import { createLogger, type Logger } from '../../lib/log/logger.js';
+import { chooseLogFormat, createLogger, type Logger } from '../../lib/log/logger.js';
 
 /**
  * What every local entry point does first: parse its flags (exit 2 with the usage on a bad
@@ -28,7 +28,7 @@ export function prepareEntryPoint<A extends { help: boolean }>(
     process.stderr.write(`${error instanceof AppError ? error.message : errorMessage(error)}\n`);
     process.exit(1);
   }
-  const logger = createLogger({ level: loaded.settings.LOG_LEVEL });
+  const logger = createLogger({ level: loaded.settings.LOG_LEVEL, format: chooseLogFormat(loaded.settings.LOG_FORMAT) });
   if (loaded.usedDevDefaults) {
     logger.warn(
       `ENV_PATH is not set: using built-in DEVELOPMENT settings (API_KEY=${DEV_DEFAULTS.API_KEY}, DEPLOYMENT=dev). ` +

@@ -45,7 +45,7 @@ describe('npm run validate', () => {
   });
 
   it('lists what an accepted recording needs when it runs', () => {
-    expect(run('llm.json')).toEqual({ status: 0, stdout: 'ok llm.json\n  needs: nodes[0].extraction_action.llm: an LLM (set LLM_MODEL_API_KEY)\n', stderr: '' });
+    expect(run('llm.json')).toEqual({ status: 0, stdout: 'ok llm.json\n  needs: nodes[0].extraction_action.llm: an LLM (set LLM_MODEL_API_KEY, or LLM_MODEL_BASE_URL for an openai/… model; see docs/llm.md)\n', stderr: '' });
   });
 
   it('refuses code steps unless told to check as a worker that allows them', () => {

@@ -70,8 +70,9 @@ describe('a task past its max_timeout_in_minutes', () => {
     const task = await ended;
 
     expect(task).toMatchObject({ status: 'killed', error: 'Automation timed out after 0.02 minutes' });
-    // 1.2 s of limit, then the context closes and the pending navigation rejects at once.
-    expect(Date.now() - started).toBeLessThan(8_000);
+    // 1.2 s of limit, then the context closes and the pending navigation rejects at once; the
+    // bound leaves room for a loaded machine and is still far below a load that never ends.
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(health.length).toBeGreaterThanOrEqual(5);
     expect(health.every((call) => call.ms < 1_000)).toBe(true);
     expect(health.every((call) => call.status === 200 || call.status === 503)).toBe(true);
@@ -111,7 +112,8 @@ describe('POST /kill_task', () => {
     const second = await worker.worker('/kill_task', { method: 'POST', json: [runningId, 'not-a-task-here'] });
     await expect(second.json()).resolves.toEqual({ success: true, message: 'Kill signal sent for 2 tasks' });
     await expect(worker.waitForTask(runningId, 10_000)).resolves.toMatchObject({ status: 'cancelled', error: 'Task cancelled by user' });
-    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    // The page never loads: without the kill this would run until the task's time limit.
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     await expect(worker.worker('/is_task_running').then((r) => r.json())).resolves.toBe(false);
   });
 

@@ -3,7 +3,7 @@ import { PYTHON_SCRIPT_REFUSAL } from './python-code-advice.js';
 
 /** The setting without which a step that needs an LLM fails at that step. */
 export const LLM_SETTING = 'LLM_MODEL_API_KEY';
-export const NEEDS_AN_LLM = `an LLM (set ${LLM_SETTING})`;
+export const NEEDS_AN_LLM = `an LLM (set ${LLM_SETTING}, or LLM_MODEL_BASE_URL for an openai/… model; see docs/llm.md)`;
 /** Steps the original runs with a browser-use agent; they fail at their step here. */
 export const NEEDS_AN_AGENT = 'a browser agent driven by an LLM, which this worker does not have';
 

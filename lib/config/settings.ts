@@ -63,6 +63,8 @@ export const Settings = z.object({
   /** Seconds the control-plane client waits for one request. */
   CONTROL_PLANE_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `auto`: readable lines when stderr is a terminal, JSON lines otherwise (files, log collectors). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Reports waiting to be delivered; default `DATA_DIR/worker-outbox/{child process id}`. */
   OUTBOX_DIR: z.string().min(1).optional(),
   /** First wait before sending a report again; doubles (with jitter) up to the maximum. */
@@ -72,6 +74,8 @@ export const Settings = z.object({
   OUTBOX_FLUSH_SECONDS: z.coerce.number().min(0).default(10),
   /** Keep each task's local directory after it has been reported (the original keeps it in dev). */
   KEEP_TASK_FILES: bool(true),
+  /** Record a Playwright trace of each task in its logs/trace.zip (sent with the trajectory). */
+  TASK_TRACE: bool(true),
   /**
    * The model LLM steps use, `provider/model` as in the original (`gemini/…`, `openai/…`,
    * `anthropic/…`; a bare name is an OpenAI model). Checked by lib/llm/model-route.ts.

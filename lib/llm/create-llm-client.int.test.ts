@@ -116,7 +116,7 @@ describe('the LLM client over an OpenAI-compatible server', () => {
 describe('whether a model can be asked', () => {
   it('names LLM_MODEL_API_KEY when nothing is configured', () => {
     expect(createLlmClient(llmSettingsWithoutModel()).unavailable(null)).toBe(
-      'set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)',
+      'set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY; or LLM_MODEL=openai/<model> with LLM_MODEL_BASE_URL for an OpenAI-compatible server)',
     );
   });
 
@@ -124,6 +124,13 @@ describe('whether a model can be asked', () => {
     expect(createLlmClient({ ...llmSettingsWithoutModel(), GOOGLE_API_KEY: 'g' }).unavailable(null)).toBeNull();
     expect(createLlmClient({ ...llmSettingsWithoutModel(), LLM_MODEL: 'openai/llama', LLM_MODEL_BASE_URL: 'http://127.0.0.1:1/v1' }).unavailable(null)).toBeNull();
     expect(createLlmClient({ ...llmSettingsWithoutModel(), GOOGLE_API_KEY: 'g' }).unavailable('anthropic/claude-x')).toMatch(/^set LLM_MODEL_API_KEY \(model anthropic\/claude-x; or ANTHROPIC_API_KEY/);
+  });
+
+  it('does not take a base URL alone for a Gemini or Anthropic model: those APIs want a key', () => {
+    const client = createLlmClient({ ...llmSettingsWithoutModel(), LLM_MODEL_BASE_URL: 'http://127.0.0.1:1/v1' });
+    expect(client.unavailable(null)).toBe(
+      'set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY; or LLM_MODEL=openai/<model> with LLM_MODEL_BASE_URL for an OpenAI-compatible server)',
+    );
   });
 
   it('refuses a provider it has no client for, naming the ones it has', () => {

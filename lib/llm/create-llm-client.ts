@@ -61,9 +61,12 @@ export function createLlmClient(settings: LlmSettings): LlmClient {
     const problem = modelRouteProblem(id);
     if (problem !== null) return `model ${id}: ${problem}`;
     const connection = connectionFor(id);
-    if (connection.apiKey || connection.baseURL) return null;
+    // A base URL alone is enough for an OpenAI-compatible server (local ones need no key); the
+    // Gemini and Anthropic APIs always want a key, whatever URL they are reached at.
+    if (connection.apiKey || (connection.baseURL && connection.route.provider === 'openai')) return null;
     const providerKey = { google: 'GEMINI_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' }[connection.route.provider];
-    return `set ${LLM_SETTING} (model ${id}; or ${providerKey}, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)`;
+    const server = connection.route.provider === 'openai' ? 'LLM_MODEL_BASE_URL' : 'LLM_MODEL=openai/<model> with LLM_MODEL_BASE_URL';
+    return `set ${LLM_SETTING} (model ${id}; or ${providerKey}; or ${server} for an OpenAI-compatible server)`;
   };
 
   const ask = async (id: string, call: LlmCall, format: AnswerFormat): Promise<{ text: string; answer: unknown; usage: ReturnType<typeof tokenUsageOf> }> => {

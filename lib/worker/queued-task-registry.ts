@@ -23,14 +23,14 @@ export async function getQueuedTaskRunner(): Promise<QueuedTaskRunner> {
 const LAMBDA_OUTBOX_DIR = '/tmp/optexity-outbox/runner';
 
 async function createQueuedTaskRunnerFromSettings(): Promise<QueuedTaskRunner> {
-  const [{ getLoadedSettings }, { createLogger }, { createTaskServices }, { createQueuedTaskRunner }] = await Promise.all([
+  const [{ getLoadedSettings }, { createLogger, chooseLogFormat }, { createTaskServices }, { createQueuedTaskRunner }] = await Promise.all([
     import('../config/settings.js'),
     import('../log/logger.js'),
     import('./task-services.js'),
     import('./queued-task-runner.js'),
   ]);
   const { settings } = getLoadedSettings();
-  const logger = createLogger({ level: settings.LOG_LEVEL, bindings: { component: 'task-runner' } });
+  const logger = createLogger({ level: settings.LOG_LEVEL, format: chooseLogFormat(settings.LOG_FORMAT), bindings: { component: 'task-runner' } });
   return createQueuedTaskRunner({
     services: createTaskServices(settings, { logger, outboxDirectory: settings.OUTBOX_DIR ?? LAMBDA_OUTBOX_DIR }),
     logger,

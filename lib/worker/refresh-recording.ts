@@ -39,7 +39,7 @@ export async function refreshRecording(accepted: AcceptedTask, options: RefreshO
       if (!isFetchFailure(error)) throw error;
       const delay = delays[attempt];
       if (delay === undefined || error instanceof ControlPlaneRejectedError || options.signal?.aborted) {
-        options.logger.warn('recording could not be fetched again; running the version the task was accepted with', { recording_id: task.recording_id, error: errorMessage(error) });
+        options.logger.warn('recording could not be fetched again; running the version the task was accepted with', { task_id: task.task_id, recording_id: task.recording_id, error: errorMessage(error) });
         task.automation = acceptedAutomation;
         return accepted;
       }

@@ -31,9 +31,9 @@ export async function getWorkerRuntime(): Promise<WorkerRuntime> {
  * and the SQS runtime never loads the browser.
  */
 async function createRuntimeFromSettings(): Promise<WorkerRuntime> {
-  const [{ getLoadedSettings }, { createLogger }] = await Promise.all([import('../config/settings.js'), import('../log/logger.js')]);
+  const [{ getLoadedSettings }, { createLogger, chooseLogFormat }] = await Promise.all([import('../config/settings.js'), import('../log/logger.js')]);
   const { settings } = getLoadedSettings();
-  const logger = createLogger({ level: settings.LOG_LEVEL, bindings: { component: 'worker' } });
+  const logger = createLogger({ level: settings.LOG_LEVEL, format: chooseLogFormat(settings.LOG_FORMAT), bindings: { component: 'worker' } });
   if (settings.WORKER_RUNTIME === 'sqs') {
     const { createSqsRuntimeFromSettings } = await import('./create-sqs-runtime.js');
     return createSqsRuntimeFromSettings(settings, { logger });

@@ -1,15 +1,11 @@
-import { createLlmClient } from '../llm/create-llm-client.js';
+import { runServicesFromSettings } from './run-services-from-settings.js';
 import type { Settings } from '../config/settings.js';
 import { createControlPlaneClient, type ControlPlaneClient } from '../control-plane/control-plane-client.js';
 import type { Logger } from '../log/logger.js';
 import { PrivateNodeRegistry } from '../automation/private-nodes/private-node-registry.js';
 import type { Automation } from '../schemas/automation/automation.js';
-import type { RunServices } from '../automation/runner/run-services.js';
-import { controlPlaneTwoFaMessages } from '../automation/runner/extraction/two-fa-messages.js';
 import { capabilitiesFromSettings } from '../automation/worker-capabilities.js';
 import type { Task } from '../schemas/wire/task.js';
-import { createAwsSecretReader } from '../secrets/aws-secrets-manager.js';
-import { createOnePasswordReader } from '../secrets/one-password.js';
 import { acceptTask } from './accept-task.js';
 import { createReportDelivery } from './outbox/deliver-report.js';
 import { Outbox } from './outbox/outbox.js';
@@ -54,18 +50,7 @@ export function createTaskServices(settings: Settings, options: TaskServicesOpti
   const humanInLoop = createHumanInLoopGate(async (task) => {
     await controlPlane.humanInLoop(task.api_key, task.task_id);
   });
-  const services: RunServices = {
-    llm: createLlmClient(settings),
-    pageSnapshotMaxChars: settings.LLM_PAGE_SNAPSHOT_MAX_CHARS,
-    privateNodes,
-    allowCodeSteps: settings.ALLOW_CODE_STEPS,
-    humanInLoop,
-    twoFaMessages: controlPlaneTwoFaMessages(settings),
-    secrets: {
-      awsSecretsManager: createAwsSecretReader(),
-      ...(settings.OP_SERVICE_ACCOUNT_TOKEN ? { onePassword: createOnePasswordReader(settings.OP_SERVICE_ACCOUNT_TOKEN) } : {}),
-    },
-  };
+  const services = runServicesFromSettings(settings, { privateNodes, humanInLoop });
   const accept = (task: Task) => acceptTask(task, capabilities);
   return {
     controlPlane,

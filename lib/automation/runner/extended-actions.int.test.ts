@@ -223,7 +223,7 @@ describe('steps that need an LLM', () => {
     expect(validateRecording(automation).ok).toBe(true);
     const { outcome } = await runRecording(browser, automation);
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toBe('nodes[1] (extraction_action.llm) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)');
+    expect(outcome.error).toBe('nodes[1] (extraction_action.llm) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY; or LLM_MODEL=openai/<model> with LLM_MODEL_BASE_URL for an OpenAI-compatible server)');
   });
 
   it('name the element step whose command failed, inside its loop', async () => {
@@ -256,7 +256,7 @@ describe('every kind of step that needs an LLM', () => {
     expect(validateRecording(automation).ok).toBe(true);
     const { outcome } = await runRecording(browser, automation);
     expect(outcome.status).toBe('failed');
-    expect(outcome.error).toBe(`nodes[1] (${what}) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY, or LLM_MODEL_BASE_URL for an OpenAI-compatible server)`);
+    expect(outcome.error).toBe(`nodes[1] (${what}) needs an LLM, and none is configured: set LLM_MODEL_API_KEY (model gemini/gemini-3.5-flash-lite; or GEMINI_API_KEY; or LLM_MODEL=openai/<model> with LLM_MODEL_BASE_URL for an OpenAI-compatible server)`);
   });
 
   it.each([
@@ -319,11 +319,14 @@ describe('secure parameters from AWS Secrets Manager', () => {
       expect(outcome.error).toBeNull();
       expect(submitted().at(-1)?.note).toBe('pa55-from-aws');
       const logs = taskPaths(task).logsDirectory;
-      for (const step of readdirSync(logs)) {
+      for (const step of readdirSync(logs).filter((name) => name.startsWith('step_'))) {
         for (const file of readdirSync(join(logs, step)).filter((name) => name.endsWith('.json'))) {
           expect(readFileSync(join(logs, step, file), 'utf8')).not.toContain('pa55-from-aws');
         }
       }
+      // The step list masks it; a trace would hold it in the fill call, so none is kept.
+      expect(readFileSync(join(logs, 'steps.json'), 'utf8')).not.toContain('pa55-from-aws');
+      expect(readdirSync(logs)).not.toContain('trace.zip');
     } finally {
       secretsManager.restore();
     }

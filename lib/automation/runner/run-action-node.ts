@@ -14,7 +14,9 @@ import { countLocator, setVariable } from './misc-actions.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
 import { sleepForPageToLoad } from './sleep-for-page-load.js';
 import { writeStepFiles, type BrowserSnapshot } from './step-files.js';
+import { actionCommand, recordStep } from './step-list.js';
 import { substituteActionNode } from './substitute-action-node.js';
+import { stepLabel } from './trace.js';
 import { sleep } from './wait.js';
 
 /**
@@ -27,32 +29,52 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
   state.stepIndex += 1;
   const stepIndex = state.stepIndex;
   const kind = actionKindOf(node);
-  const startedAt = new Date();
-  const outputsBefore = state.outputData.length;
-  const action = substituteActionNode(node, variableSources(state));
-  const snapshot = await snapshotPage(currentPage(state));
-  const pagesBefore = state.context.pages().length;
-  let failure: unknown;
+  const nodePath = state.nodePath;
+  await state.trace.group(stepLabel(stepIndex, kind, nodePath));
   try {
-    await dispatch(state, action);
-  } catch (error) {
-    failure = error;
-    throw error;
+    const startedAt = new Date();
+    const outputsBefore = state.outputData.length;
+    const action = substituteActionNode(node, variableSources(state));
+    const snapshot = await snapshotPage(currentPage(state));
+    const pagesBefore = state.context.pages().length;
+    let failure: unknown;
+    try {
+      await dispatch(state, action);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      const completedAt = new Date();
+      const wrote = await writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) }).then(
+        () => true,
+        (error: unknown) => (state.logger.error('could not write step files', { step_index: stepIndex, error }), false),
+      );
+      const step = await recordStep(state, {
+        stepIndex,
+        nodePath,
+        action: kind,
+        command: actionCommand(action, kind),
+        startedAt,
+        completedAt,
+        failure,
+        url: snapshot.url,
+        title: snapshot.title,
+        screenshot: wrote && snapshot.screenshot !== null,
+      });
+      state.logger.info('step finished', {
+        step_index: stepIndex,
+        node_path: nodePath,
+        action: kind,
+        duration_ms: step.duration_ms,
+        outcome: step.outcome,
+        ...(step.error === null ? {} : { error: step.error }),
+      });
+    }
+    if (node.expect_new_tab) await waitForNewTab(state, pagesBefore, node.max_new_tab_wait_time);
+    else await sleepForPageToLoad(currentPage(state), node.end_sleep_time, state.signal);
   } finally {
-    const completedAt = new Date();
-    state.logger.info('step finished', {
-      step_index: stepIndex,
-      action: kind,
-      duration_ms: completedAt.getTime() - startedAt.getTime(),
-      outcome: failure === undefined ? 'success' : 'failed',
-      ...(failure === undefined ? {} : { error: failure instanceof Error ? failure.message : String(failure) }),
-    });
-    await writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) }).catch(
-      (error: unknown) => state.logger.error('could not write step files', { step_index: stepIndex, error }),
-    );
+    await state.trace.endGroup();
   }
-  if (node.expect_new_tab) await waitForNewTab(state, pagesBefore, node.max_new_tab_wait_time);
-  else await sleepForPageToLoad(currentPage(state), node.end_sleep_time, state.signal);
 }
 
 async function dispatch(state: RunState, node: ActionNode): Promise<void> {

@@ -100,7 +100,7 @@ describe('runAutomation on real pages', () => {
 
     const logs = taskPaths(task).logsDirectory;
     // Seven steps and the final logging step, each with its state and screenshot.
-    expect(readdirSync(logs).sort()).toEqual(['step_0', 'step_1', 'step_2', 'step_3', 'step_4', 'step_5', 'step_6', 'step_7']);
+    expect(readdirSync(logs).sort()).toEqual(['step_0', 'step_1', 'step_2', 'step_3', 'step_4', 'step_5', 'step_6', 'step_7', 'steps.json', 'trace.zip']);
     const state = JSON.parse(readFileSync(join(logs, 'step_4', 'state.json'), 'utf8'));
     expect(state).toMatchObject({ step_index: 4, title: 'Sign in', url: server.url('/form') });
     expect(existsSync(join(logs, 'step_4', 'screenshot.png'))).toBe(true);

@@ -1,5 +1,6 @@
 import { emptyTokenUsage } from '../../llm/token-usage.js';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -15,6 +16,8 @@ import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
 import type { RunState } from './run-state.js';
 import { writeStepFiles } from './step-files.js';
 import { resolveSecureValues } from './secure-values.js';
+import { TRACE_FILE, type StepSummary } from './step-summary.js';
+import { startTrace, stepLabel } from './trace.js';
 
 export type RunAutomationOptions = {
   task: Task;
@@ -25,6 +28,8 @@ export type RunAutomationOptions = {
   downloadTimeoutSeconds: number;
   /** What the worker around the run provides; a plain run has no LLM, code steps or plugins. */
   services?: RunServices;
+  /** Told of each step as it finishes, with what logs/steps.json then lists last. */
+  onStep?: (step: StepSummary) => void;
 };
 
 /** The original's window size: recordings were made against a desktop layout. */
@@ -43,6 +48,8 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   const closeOnStop = () => void context.close().catch(() => {});
   options.signal?.addEventListener('abort', closeOnStop, { once: true });
   if (options.signal?.aborted) closeOnStop();
+  const services = options.services ?? DEFAULT_RUN_SERVICES;
+  const trace = await startTrace(context, services.trace !== false, logger);
   const paths = taskPaths(task);
   const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex });
   const state: RunState = {
@@ -60,11 +67,15 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     outputData: [],
     forLoopStatus: [],
     dialogs: [],
-    services: options.services ?? DEFAULT_RUN_SERVICES,
+    services,
     stepIndex: -1,
     nodePath: 'nodes',
     navigationFailure: null,
     tokenUsage: emptyTokenUsage(),
+    steps: [],
+    skippedSteps: new Set(),
+    onStep: options.onStep,
+    trace,
   };
   const dialogs = recordDialogs(state);
   let status: TaskRunOutcome['status'] = 'success';
@@ -107,10 +118,24 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     }
   } finally {
     options.signal?.removeEventListener('abort', closeOnStop);
+    // Before the close, which would discard it; a failed run's trace is the one most worth having.
+    await mkdir(paths.logsDirectory, { recursive: true }).catch(() => {});
+    await trace.stop(keepsTrace(state) ? join(paths.logsDirectory, TRACE_FILE) : null);
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
+    await trace.cleanUp();
   }
   const files = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
   return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads: files, tokenUsage: state.tokenUsage };
+}
+
+/**
+ * A trace holds every call's parameters and the page's DOM with its input values, so a run that
+ * typed a secure value would carry it in the trajectory: such a run keeps no trace.
+ */
+function keepsTrace(state: RunState): boolean {
+  const secret = Object.values(state.secure).some((values) => values.length > 0);
+  if (secret && state.services.trace !== false) state.logger.info('trace not kept: the task has secure parameters');
+  return !secret;
 }
 
 /** The original's final logging step: one more step folder, and the final full-page screenshot. */
@@ -118,6 +143,7 @@ async function finalStep(state: RunState, takeScreenshot: boolean): Promise<stri
   const page = state.context.pages().at(-1);
   if (!page) return null;
   state.stepIndex += 1;
+  await state.trace.group(stepLabel(state.stepIndex, 'final_screenshot', 'final'));
   const startedAt = new Date();
   const viewport = await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null);
   const full = takeScreenshot ? await page.screenshot({ type: 'png', fullPage: true, timeout: 30_000 }).catch(() => null) : null;
@@ -131,5 +157,6 @@ async function finalStep(state: RunState, takeScreenshot: boolean): Promise<stri
     node: null,
     newOutputs: [],
   }).catch((error: unknown) => state.logger.error('could not write the final step files', { error }));
+  await state.trace.endGroup();
   return full ? full.toString('base64') : null;
 }

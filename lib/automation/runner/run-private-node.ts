@@ -4,7 +4,9 @@ import { substituteVariables } from '../variables/substitute-variables.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
 import { sleepForPageToLoad } from './sleep-for-page-load.js';
 import { writeStepFiles } from './step-files.js';
+import { recordStep } from './step-list.js';
 import { substituteStrings } from './substitute-action-node.js';
+import { stepLabel } from './trace.js';
 import { sleep } from './wait.js';
 
 /**
@@ -16,9 +18,22 @@ export async function runPrivateNode(state: RunState, node: PrivateNode): Promis
   await sleep(node.before_sleep_time * 1000, state.signal);
   state.stepIndex += 1;
   const stepIndex = state.stepIndex;
+  const nodePath = state.nodePath;
+  const action = `private_node.${node.handler}`;
+  await state.trace.group(stepLabel(stepIndex, action, nodePath));
+  try {
+    await runPrivateStep(state, node, stepIndex, nodePath, action);
+    await sleepForPageToLoad(currentPage(state), node.end_sleep_time, state.signal);
+  } finally {
+    await state.trace.endGroup();
+  }
+}
+
+async function runPrivateStep(state: RunState, node: PrivateNode, stepIndex: number, nodePath: string, action: string): Promise<void> {
   const startedAt = new Date();
   const outputsBefore = state.outputData.length;
   const page = currentPage(state);
+  let failure: unknown;
   try {
     const handler = state.services.privateNodes.get(node.handler);
     // Acceptance refuses unknown handlers; a worker whose registry changed since fails here.
@@ -42,19 +57,32 @@ export async function runPrivateNode(state: RunState, node: PrivateNode): Promis
       signal: state.signal,
     });
     publishResult(state, node, result);
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
+    const completedAt = new Date();
+    const snapshot = { url: page.url(), title: await page.title().catch(() => ''), screenshot: null };
     await writeStepFiles(state, {
       stepIndex,
       tryIndex: 0,
       startedAt,
-      completedAt: new Date(),
-      snapshot: { url: page.url(), title: await page.title().catch(() => ''), screenshot: null },
+      completedAt,
+      snapshot,
       // The handler name only: inputs may hold secure values once substituted.
       node: { type: 'private_node', handler: node.handler },
       newOutputs: state.outputData.slice(outputsBefore),
     }).catch((error: unknown) => state.logger.error('could not write step files', { step_index: stepIndex, error }));
+    const step = await recordStep(state, { stepIndex, nodePath, action, command: null, startedAt, completedAt, failure, url: snapshot.url, title: snapshot.title, screenshot: false });
+    state.logger.info('step finished', {
+      step_index: stepIndex,
+      node_path: nodePath,
+      action,
+      duration_ms: step.duration_ms,
+      outcome: step.outcome,
+      ...(step.error === null ? {} : { error: step.error }),
+    });
   }
-  await sleepForPageToLoad(currentPage(state), node.end_sleep_time, state.signal);
 }
 
 /** One name takes the whole result; several need a dict holding each of them, as in the original. */

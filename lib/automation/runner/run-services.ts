@@ -27,6 +27,8 @@ export type RunServices = {
   secrets: SecretReaders;
   /** Where 2FA steps read their messages (the control plane's fetch_*_messages); none: such steps fail naming it. */
   twoFaMessages?: TwoFaMessageSource;
+  /** Record a Playwright trace of each run in logs/trace.zip (TASK_TRACE); absent means on. */
+  trace?: boolean;
 };
 
 export const DEFAULT_RUN_SERVICES: RunServices = {
@@ -36,4 +38,5 @@ export const DEFAULT_RUN_SERVICES: RunServices = {
   allowCodeSteps: false,
   humanInLoop: null,
   secrets: {},
+  trace: true,
 };

@@ -9,6 +9,8 @@ import type { DownloadCapture } from './download-capture.js';
 import type { NetworkLog } from './network-log.js';
 import type { RunServices } from './run-services.js';
 import type { TokenUsage } from '../../llm/token-usage.js';
+import type { StepSummary } from './step-summary.js';
+import type { RunTrace } from './trace.js';
 
 /** Everything one run of an automation reads and writes, passed to every node and action. */
 export type RunState = {
@@ -39,6 +41,14 @@ export type RunState = {
   navigationFailure: string | null;
   /** JSON path of the node running now (e.g. `nodes[4].nodes[1]`), to name it in errors. */
   nodePath: string;
+  /** Every step finished so far, as written to logs/steps.json (step-list.ts). */
+  readonly steps: StepSummary[];
+  /** Steps that were skipped as optional (skip_prompt) rather than done. */
+  readonly skippedSteps: Set<number>;
+  /** Told of each step as it finishes (the run's progress). */
+  readonly onStep: ((step: StepSummary) => void) | undefined;
+  /** The run's Playwright trace; each step is a group in it. */
+  readonly trace: RunTrace;
 };
 
 /** The page commands run on: always the last opened tab, as in the original. */

@@ -2,6 +2,7 @@ import type { Route } from '../../http/node-server.js';
 import { jsonResponse } from '../../http/responses.js';
 import { automationRoutes } from './automation-routes.js';
 import { callbackRoutes } from './callback-routes.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { exampleRoutes } from './example-routes.js';
 import { fleetRoutes } from './fleet-routes.js';
 import { inferenceRoutes } from './inference-routes.js';
@@ -32,5 +33,6 @@ export function controlPlaneRoutes(deps: ControlPlaneDeps): Route[] {
     ...validateRoutes(deps),
     ...exampleRoutes(deps),
     ...fleetRoutes(deps),
+    ...dashboardRoutes(deps),
   ];
 }

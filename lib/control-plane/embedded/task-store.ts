@@ -98,8 +98,12 @@ export function openTaskStore(path: string) {
        VALUES (@task_id, @endpoint_name, @recording_id, @dedup_key, @status, @created_at, @input_parameters, @secure_parameter_names, @task_json)`,
     ),
     get: db.prepare<[string], unknown>('SELECT * FROM tasks WHERE task_id = ?'),
-    list: db.prepare<[number], unknown>('SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC LIMIT ?'),
-    listByStatus: db.prepare<[string, number], unknown>('SELECT * FROM tasks WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+    // NULL filters match everything, so one prepared statement serves every combination.
+    list: db.prepare<{ status: string | null; endpoint: string | null; limit: number; offset: number }, unknown>(
+      `SELECT * FROM tasks WHERE (@status IS NULL OR status = @status) AND (@endpoint IS NULL OR endpoint_name = @endpoint)
+       ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+    ),
+    endpoints: db.prepare<[], { endpoint_name: string }>('SELECT DISTINCT endpoint_name FROM tasks ORDER BY endpoint_name'),
     start: db.prepare(
       `UPDATE tasks SET status = 'running', started_at = @started_at, allocated_at = COALESCE(@allocated_at, allocated_at) WHERE task_id = @task_id`,
     ),
@@ -185,10 +189,13 @@ export function openTaskStore(path: string) {
   return {
     insertUnlessDuplicate,
     getTask: (taskId: string) => toRecord(statements.get.get(taskId)),
-    listTasks(options: { limit: number; status?: TaskStatus }): TaskRecord[] {
-      const rows = options.status ? statements.listByStatus.all(options.status, options.limit) : statements.list.all(options.limit);
+    /** Newest first, optionally of one status and one endpoint. */
+    listTasks(options: { limit: number; offset?: number; status?: TaskStatus; endpoint?: string }): TaskRecord[] {
+      const rows = statements.list.all({ status: options.status ?? null, endpoint: options.endpoint ?? null, limit: options.limit, offset: options.offset ?? 0 });
       return rows.map((row) => TaskRow.parse(row));
     },
+    /** Every endpoint name some task was created for. */
+    endpointNames: (): string[] => statements.endpoints.all().map((row) => row.endpoint_name),
     /** Each update answers whether the task exists. */
     markStarted: (taskId: string, startedAt: string, allocatedAt: string | null) =>
       statements.start.run({ task_id: taskId, started_at: startedAt, allocated_at: allocatedAt }).changes > 0,

@@ -28,7 +28,9 @@ describe('the outbox', () => {
   it('delivers each task\'s reports in order; a failing report holds back only its own task', async () => {
     let downFor = 3;
     const { delivered, deliver } = receiver((item) => (item.task_id === 'a' && item.kind === 'upload_files' && downFor-- > 0 ? new Error('connection refused') : null));
-    const outbox = outboxOf(tempDir(), deliver);
+    // a's three retries take 0.1 + 0.2 + 0.4 s (jitter pinned to its top): long enough that b
+    // finishing first shows it was not held up, even on a loaded machine.
+    const outbox = new Outbox({ directory: tempDir(), deliver, logger: silentLogger, baseDelayMs: 100, maxDelayMs: 400, random: () => 1 });
     await outbox.add([entry('a', 'start_task'), entry('a', 'upload_files'), entry('a', 'complete_task')]);
     await outbox.add([entry('b', 'start_task'), entry('b', 'complete_task')]);
     expect(await outbox.flush(5_000)).toBe(true);

@@ -157,7 +157,7 @@ export class Outbox {
       entry.attempts += 1;
       entry.last_error = errorMessage(error);
       const ceiling = Math.min(this.#options.maxDelayMs, this.#options.baseDelayMs * 2 ** (entry.attempts - 1));
-      // Full jitter: workers that lost the same control plane do not all come back at once.
+      // Jitter (half to all of the ceiling): workers that lost the same control plane do not all come back at once.
       entry.next_attempt_at = this.#options.now() + Math.round(ceiling * (0.5 + this.#options.random() / 2));
       await this.#store.write(entry).catch((writeError: unknown) => logger.error('could not update an outbox entry', { error: errorMessage(writeError) }));
       logger.warn('report not delivered, will retry', { task_id: entry.task_id, report: entry.kind, attempts: entry.attempts, retry_in_ms: entry.next_attempt_at - this.#options.now(), error: entry.last_error });

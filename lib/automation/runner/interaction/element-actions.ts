@@ -9,6 +9,7 @@ import type {
   UploadFileAction,
 } from '../../../schemas/automation/locator-actions.js';
 import { currentPage, type RunState } from '../run-state.js';
+import { markStepSkipped } from '../step-list.js';
 import { sleep } from '../wait.js';
 import { performWithRetry, type PerformOnElement, type TryOptions } from './command-with-retry.js';
 import { ElementActionError } from './element-error.js';
@@ -36,6 +37,7 @@ async function runElementAction(state: RunState, name: string, action: ElementAc
   }
   if (action.skip_prompt) {
     state.logger.info('optional step skipped', { step_index: state.stepIndex, action: name, reason: failure });
+    markStepSkipped(state);
     return;
   }
   await performOnPredictedElement(

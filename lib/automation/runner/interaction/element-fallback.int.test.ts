@@ -87,6 +87,9 @@ describe('an element found by the model', () => {
       command_error: expect.stringContaining('locator("#old-sign-in") failed after 2 tries'),
     });
     expect(outcome.tokenUsage).toMatchObject({ input_tokens: 100, output_tokens: 10 });
+    // The step list says the step asked a model.
+    const steps = JSON.parse(readFileSync(join(taskPaths(task).logsDirectory, 'steps.json'), 'utf8')) as { steps: { asked_llm: boolean }[] };
+    expect(steps.steps.map((step) => step.asked_llm)).toEqual([true]);
   });
 
   it('fills a field whose command is broken', async () => {

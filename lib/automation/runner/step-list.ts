@@ -1,0 +1,100 @@
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunState } from './run-state.js';
+import { stepDirectory } from './step-files.js';
+import { STEPS_FILE, type StepOutcome, type StepSummary, type StepsFile } from './step-summary.js';
+
+/** What a node runner knows about its step; the rest is read from the run and the step folder. */
+export type StepEnd = {
+  stepIndex: number;
+  nodePath: string;
+  action: string;
+  /** The command after substitution, before masking. */
+  command: string | null;
+  startedAt: Date;
+  completedAt: Date;
+  failure: unknown;
+  url: string;
+  title: string;
+  /** Whether the step's screenshot.png was written. */
+  screenshot: boolean;
+};
+
+const MASK = '********';
+
+/**
+ * Replaces every secure value in `text` by a mask. Values under 3 characters are left alone:
+ * masking them would blank out ordinary letters all over the locator and hide nothing.
+ */
+export function maskSecureValues(text: string, secure: Record<string, string[]>): string {
+  const values = Object.values(secure)
+    .flat()
+    .filter((value) => typeof value === 'string' && value.length >= 3)
+    // Longest first, so a value containing another is masked whole.
+    .sort((a, b) => b.length - a.length);
+  let masked = text;
+  for (const value of values) masked = masked.split(value).join(MASK);
+  return masked;
+}
+
+/** The `command` of the action's sub-action (e.g. interaction_action.click_element.command), if any. */
+export function actionCommand(action: unknown, kind: string): string | null {
+  let value: unknown = action;
+  for (const key of kind.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  const command = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).command : undefined;
+  return typeof command === 'string' ? command : null;
+}
+
+/** Called by an element action that skipped its optional step, so the step list says so. */
+export function markStepSkipped(state: Pick<RunState, 'stepIndex' | 'skippedSteps'>): void {
+  state.skippedSteps.add(state.stepIndex);
+}
+
+/**
+ * Adds one finished step to the run's list, rewrites logs/steps.json (so a run that dies later
+ * still leaves the steps so far) and tells the run's onStep. Never throws: the list is for people
+ * reading the run, and must not change how it ends.
+ */
+export async function recordStep(state: RunState, end: StepEnd): Promise<StepSummary> {
+  const dir = stepDirectory(state, end.stepIndex);
+  const outcome: StepOutcome = end.failure !== undefined ? 'failed' : state.skippedSteps.has(end.stepIndex) ? 'skipped' : 'success';
+  const step: StepSummary = {
+    step_index: end.stepIndex,
+    node_path: end.nodePath,
+    action: end.action,
+    locator: end.command === null ? null : maskSecureValues(end.command, state.secure),
+    started_at: end.startedAt.toISOString(),
+    completed_at: end.completedAt.toISOString(),
+    duration_ms: end.completedAt.getTime() - end.startedAt.getTime(),
+    outcome,
+    error: end.failure === undefined ? null : maskSecureValues(end.failure instanceof Error ? end.failure.message : String(end.failure), state.secure),
+    url: end.url,
+    title: end.title,
+    screenshot: end.screenshot ? `step_${end.stepIndex}/screenshot.png` : null,
+    asked_llm: await exists(join(dir, 'final_prompt.txt')),
+  };
+  state.steps.push(step);
+  await writeStepsFile(state).catch((error: unknown) => state.logger.error('could not write the step list', { step_index: end.stepIndex, error }));
+  try {
+    state.onStep?.(step);
+  } catch (error) {
+    state.logger.warn('the onStep callback threw', { step_index: end.stepIndex, error });
+  }
+  return step;
+}
+
+/** Written aside then renamed, so a reader (the dashboard, a tail) never sees half a file. */
+async function writeStepsFile(state: RunState): Promise<void> {
+  const file = join(state.paths.logsDirectory, STEPS_FILE);
+  const body: StepsFile = { steps: state.steps };
+  await mkdir(state.paths.logsDirectory, { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(body, null, 2));
+  await rename(`${file}.tmp`, file);
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
