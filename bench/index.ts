@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { describeMachine } from './machine.js';
 
 /** What one benchmark hands back: a Markdown section for RESULTS.md, printed as well. */
@@ -9,9 +10,13 @@ export type BenchmarkResult = { title: string; markdown: string };
  * Each is imported only when it runs.
  */
 const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<BenchmarkResult> }>> = {
+  'runner-overhead': () => import('./runner-overhead.js'),
   'task-start': () => import('./task-start.js'),
   'first-step': () => import('./first-step.js'),
   'handler-bundles': () => import('./handler-bundles.js'),
+  'http-health': () => import('./http-health.js'),
+  memory: () => import('./memory.js'),
+  'queue-scale': () => import('./queue-scale.js'),
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
@@ -25,6 +30,8 @@ function withSection(document: string, name: string, section: string): string {
   const from = document.indexOf(start);
   const to = document.indexOf(end);
   if (from !== -1 && to > from) return `${document.slice(0, from)}${block}${document.slice(to + end.length)}`;
+  // The run's own section goes first, under the header; benchmarks follow in the order they first ran.
+  if (name === 'run' && document.startsWith(HEADER)) return `${HEADER}\n${block}\n${document.slice(HEADER.length)}`;
   return `${document.trimEnd()}\n\n${block}\n`;
 }
 
@@ -33,6 +40,9 @@ async function main(): Promise<void> {
   const unknown = names.filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
   let document = await readFile(RESULTS, 'utf8').catch(() => HEADER);
+  const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const ran: string[] = [];
   for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
     const load = BENCHMARKS[name];
     if (!load) continue;
@@ -41,7 +51,19 @@ async function main(): Promise<void> {
     const section = `## ${result.title}\n\n${describeMachine()}\n\n${result.markdown.trim()}\n`;
     process.stdout.write(`${section}\n`);
     document = withSection(document, name, section);
+    ran.push(name);
   }
+  // Figures from a loaded machine are not comparable with a quiet run's: each run says how loaded it was.
+  const minutes = (performance.now() - started) / 60_000;
+  const note = process.env.BENCH_NOTE?.trim();
+  const run = [
+    '## Last run',
+    '',
+    `${describeMachine()}. Ran ${ran.join(', ')} in ${minutes.toFixed(1)} min (target for the whole suite: < 10 min). Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
+    ...(note ? ['', note] : []),
+  ].join('\n');
+  process.stdout.write(`${run}\n`);
+  document = withSection(document, 'run', run);
   await writeFile(RESULTS, document);
 }
 

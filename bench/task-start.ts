@@ -6,6 +6,7 @@ import { formatMs, summarize } from './stats.js';
 
 /** Samples per case; the table shows their median and range. */
 const RUNS = 7;
+const WARM_TARGET_MS = 150;
 const PAGE = `<!doctype html><title>Start</title><button onclick="fetch('/clicked')">Go</button>`;
 
 type Marks = { navigation: number; action: number };
@@ -76,15 +77,18 @@ export async function run(): Promise<BenchmarkResult> {
 
     const row = (name: string, samples: Marks[]) =>
       `| ${name} | ${formatMs(summarize(samples.map((m) => m.navigation)))} | ${formatMs(summarize(samples.map((m) => m.action)))} |`;
+    const warmFirstAction = summarize(warm.map((m) => m.navigation)).median;
     const markdown = [
-      `Median of ${RUNS} runs (min–max). Target: first action, warm < 150 ms.`,
+      `Median of ${RUNS} runs (min–max). Target: first action, warm < ${WARM_TARGET_MS} ms.`,
       '',
       '| browser | allocate_task → first action (navigation) | allocate_task → first step done (click) |',
       '|---|---|---|',
       row('warm (running)', warm),
       row('cold (starts with the task)', cold),
       '',
-      `The first step's own time (first step done − first action) is the step as the original runs it: the snapshot screenshot, the actionability waits, its 50 ms pause and the click (see the first-step benchmark).`,
+      `Warm first action: **${Math.round(warmFirstAction)} ms**, target < ${WARM_TARGET_MS} ms: ${warmFirstAction < WARM_TARGET_MS ? 'met' : `missed by ${Math.round(warmFirstAction - WARM_TARGET_MS)} ms`}. Cold has no target; it is shown for comparison.`,
+      '',
+      `The first step's own time (first step done − first action) is the step as the original runs it: the snapshot screenshot, the actionability waits and the click (see the first-step benchmark).`,
       '',
       `First task sent right after the worker started (playwright-core still loading in the background): first action ${Math.round(processCold.navigation)} ms, first step done ${Math.round(processCold.action)} ms.`,
     ].join('\n');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_DEFAULTS, loadSettings, useSettings } from '../lib/config/settings.js';
 import { localLambdaContext } from '../lib/http/lambda-event.js';
 import type { HttpResult } from '../lib/http/responses.js';
 import { setWorkerRuntime } from '../lib/worker/runtime-registry.js';
@@ -40,6 +41,8 @@ function recordingRuntime(report: HealthReport = { healthy: true, taskRunning: f
 const invoke = (fn: (event: APIGatewayProxyEventV2, context: ReturnType<typeof localLambdaContext>) => Promise<HttpResult>, event: APIGatewayProxyEventV2) =>
   fn(event, localLambdaContext('test')).then((result) => ({ status: result.statusCode, body: JSON.parse(result.body ?? 'null') as unknown }));
 
+// The sample events carry the development key: these settings, whatever the environment holds.
+beforeAll(() => useSettings(loadSettings({ ...DEV_DEFAULTS })));
 afterEach(() => setWorkerRuntime(undefined));
 
 describe('handlers, from the sample events', () => {

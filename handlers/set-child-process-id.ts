@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createHttpHandler } from '../lib/http/create-http-handler.js';
+import { createWorkerHandler } from '../lib/http/worker-handler.js';
 import { parseJsonBody } from '../lib/http/parse-json-body.js';
 import { jsonResponse } from '../lib/http/responses.js';
 import { getWorkerRuntime } from '../lib/worker/runtime-registry.js';
@@ -10,7 +10,7 @@ const SetChildProcessIdBody = z.object({
 });
 
 /** POST /set_child_process_id: the master renumbers this worker. */
-export const handler = createHttpHandler(async (event) => {
+export const handler = createWorkerHandler(async (event) => {
   const body = parseJsonBody(event, SetChildProcessIdBody);
   (await getWorkerRuntime()).setChildProcessId(body.new_child_process_id, body.new_unique_child_arn);
   return jsonResponse(200, { success: true, message: 'Child process id has been set' });

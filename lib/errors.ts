@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'RECORDING_NOT_FOUND'
   | 'ROUTE_DISABLED'
   | 'SHUTTING_DOWN'
+  | 'QUEUE_FULL'
   | 'CONTROL_PLANE_REJECTED'
   | 'CONTROL_PLANE_UNREACHABLE'
   | 'CONTROL_PLANE_BAD_RESPONSE'
@@ -64,6 +65,16 @@ export class DuplicateTaskError extends AppError {
   constructor(taskId: string) {
     super('DUPLICATE_TASK', `A task with the same unique parameters is already queued or running: ${taskId}`);
     this.taskId = taskId;
+  }
+}
+
+/** The local queue holds MAX_QUEUED_TASKS: the caller should try again later (or elsewhere). */
+export class QueueFullError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('QUEUE_FULL', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

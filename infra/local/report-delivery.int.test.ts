@@ -209,7 +209,7 @@ describe('a worker process killed mid-delivery', () => {
     try {
       await waitForHealth(port);
       fake.refuseWhere(isReport);
-      const answer = await fetch(`http://127.0.0.1:${port}/inference`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(inference) });
+      const answer = await fetch(`http://127.0.0.1:${port}/inference`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': WORKER_TEST_API_KEY }, body: JSON.stringify(inference) });
       expect(answer.status).toBe(202);
       const pendingKinds = () =>
         readdirSync(outboxDir)

@@ -66,14 +66,14 @@ async function startWorkerProcess(graceSeconds: number): Promise<Worker> {
 }
 
 const post = (worker: Worker, path: string, json: unknown) =>
-  fetch(new URL(path, worker.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+  fetch(new URL(path, worker.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': TEST_API_KEY }, body: JSON.stringify(json) });
 const infer = async (worker: Worker, endpointName: string, tag: string) => {
   const response = await post(worker, '/inference', { endpoint_name: endpointName, input_parameters: { tag: [tag] } });
   expect(response.status).toBe(202);
   return ((await response.json()) as { task_id: string }).task_id;
 };
 const taskOf = async (taskId: string) => (await bodyOf(await cp.request(`/api/v1/tasks/${taskId}`))) as Record<string, unknown>;
-const isRunning = (worker: Worker) => eventually(() => fetch(new URL('/is_task_running', worker.url)).then((r) => r.json() as Promise<boolean>), Boolean);
+const isRunning = (worker: Worker) => eventually(() => fetch(new URL('/is_task_running', worker.url), { headers: { 'x-api-key': TEST_API_KEY } }).then((r) => r.json() as Promise<boolean>), Boolean);
 const logged = (worker: Worker, msg: string) => eventually(async () => worker.logs.some((entry) => entry.msg === msg), Boolean);
 
 /** The browsers the worker process launched (children carrying the launch switch). */

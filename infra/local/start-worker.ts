@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { LoadedSettings } from '../../lib/config/settings.js';
+import { useSettings, type LoadedSettings } from '../../lib/config/settings.js';
 import type { Logger } from '../../lib/log/logger.js';
 import { createNodeServer } from '../../lib/http/node-server.js';
 import { createLocalRuntime } from '../../lib/worker/create-local-runtime.js';
@@ -36,6 +36,8 @@ export type RunningWorker = {
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { settings } = options.loaded;
+  // The handlers check API_KEY and the body limits through getSettings(): these settings.
+  useSettings(options.loaded);
   const embedded = settings.EMBEDDED_CONTROL_PLANE === 'on' || (settings.EMBEDDED_CONTROL_PLANE === 'auto' && isLocalServerUrl(settings.SERVER_URL));
   const controlPlane = embedded
     ? await startControlPlane({ settings, ...listenAddressOf(settings.SERVER_URL), logger: options.logger.child({ component: 'control-plane' }) })

@@ -1,4 +1,5 @@
 import type { Settings } from '../config/settings.js';
+import { DEFAULT_RECORDING_LIMITS, type RecordingLimits } from './limits/recording-limits.js';
 import { PrivateNodeRegistry } from './private-nodes/private-node-registry.js';
 
 /**
@@ -11,6 +12,8 @@ export type WorkerCapabilities = {
   privateNodes: PrivateNodeRegistry;
   /** OP_SERVICE_ACCOUNT_TOKEN is set, so 1Password secure parameters can be resolved. */
   onePassword: boolean;
+  /** MAX_RECORDING_NODES and MAX_LOOP_ITERATIONS; the defaults when absent. */
+  limits?: RecordingLimits;
 };
 
 /** A worker with nothing extra: what `validate` checks against when no settings are given. */
@@ -18,8 +21,14 @@ export const BASE_CAPABILITIES: WorkerCapabilities = Object.freeze({
   allowCodeSteps: false,
   privateNodes: new PrivateNodeRegistry(),
   onePassword: false,
+  limits: DEFAULT_RECORDING_LIMITS,
 });
 
 export function capabilitiesFromSettings(settings: Settings, privateNodes = new PrivateNodeRegistry()): WorkerCapabilities {
-  return { allowCodeSteps: settings.ALLOW_CODE_STEPS, privateNodes, onePassword: settings.OP_SERVICE_ACCOUNT_TOKEN !== undefined };
+  return {
+    allowCodeSteps: settings.ALLOW_CODE_STEPS,
+    privateNodes,
+    onePassword: settings.OP_SERVICE_ACCOUNT_TOKEN !== undefined,
+    limits: { maxNodes: settings.MAX_RECORDING_NODES, maxLoopIterations: settings.MAX_LOOP_ITERATIONS },
+  };
 }

@@ -105,6 +105,16 @@ export const Settings = z.object({
    * operator who trusts every recording's author should turn this on.
    */
   ALLOW_CODE_STEPS: bool(false),
+  /** upload_file.file_path reads only inside this folder (symlinks resolved); relative paths are taken from it. */
+  UPLOAD_FILES_DIR: z.string().min(1).default('./uploads'),
+  /** Bounds on a file_url fetch (upload_file.file_url, download_url_as_pdf): bytes and seconds. */
+  FILE_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  FILE_FETCH_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+  /** Largest file the page may download into a task's downloads/ folder; a larger one fails its step. */
+  MAX_DOWNLOAD_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+  /** Nodes per recording (nested ones included) and iterations per for_loop_node run, checked at acceptance. */
+  MAX_RECORDING_NODES: z.coerce.number().int().positive().default(2000),
+  MAX_LOOP_ITERATIONS: z.coerce.number().int().positive().default(10_000),
   /** 1Password service-account token; without it, tasks with 1Password secrets are refused. */
   OP_SERVICE_ACCOUNT_TOKEN: z.string().min(1).optional(),
   /**
@@ -126,6 +136,12 @@ export const Settings = z.object({
   WORKER_RUNTIME: z.enum(['local', 'sqs']).default('local'),
   /** The SQS queue of tasks (WORKER_RUNTIME=sqs). */
   TASK_QUEUE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Tasks waiting in the local queue; past it /inference and /allocate_task answer 429, so memory stays bounded. */
+  MAX_QUEUED_TASKS: z.coerce.number().int().min(1).default(1000),
+  /** Largest request body of a worker route (413 beyond); /allocate_task has its own. */
+  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Largest /allocate_task body: a master's task list may carry whole recordings. */
+  MAX_ALLOCATE_TASK_BODY_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -198,6 +214,14 @@ let memo: LoadedSettings | undefined;
 export function getLoadedSettings(): LoadedSettings {
   memo ??= loadSettings();
   return memo;
+}
+
+/**
+ * An entry point that loaded its settings itself (the local shim, a test) makes them the
+ * process-wide ones, so the handlers it serves read the same key and limits.
+ */
+export function useSettings(loaded: LoadedSettings): void {
+  memo = loaded;
 }
 
 export function getSettings(): Settings {

@@ -17,11 +17,11 @@ export function createHttpHandler(fn: HttpRouteHandler, logger: Logger = default
   return middy<HttpEvent, HttpResult>()
     .use({
       onError: async (request) => {
-        const { status, body, exposed } = describeError(request.error);
+        const { status, body, exposed, headers } = describeError(request.error);
         const route = `${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`;
         if (exposed) logger.info('request refused', { route, status, error: body.error });
         else logger.error('request failed', { route, status, error: request.error });
-        request.response = jsonResponse(status, body);
+        request.response = jsonResponse(status, body, headers);
       },
     })
     .handler(fn);

@@ -1,4 +1,4 @@
-import { AppError, ControlPlaneRejectedError, type ErrorCode, type Problem } from '../errors.js';
+import { AppError, ControlPlaneRejectedError, QueueFullError, type ErrorCode, type Problem } from '../errors.js';
 
 /**
  * THE error → HTTP status table. Typed as a total record so that a new error code without a
@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number | ((error: AppError) => number)> 
   ROUTE_DISABLED: 404,
   // A master or load balancer sends the task to another worker.
   SHUTTING_DOWN: 503,
+  QUEUE_FULL: 429,
   CONTROL_PLANE_REJECTED: (error) => (error instanceof ControlPlaneRejectedError ? error.upstreamStatus : 502),
   CONTROL_PLANE_UNREACHABLE: 502,
   CONTROL_PLANE_BAD_RESPONSE: 502,
@@ -29,10 +30,12 @@ const STATUS_BY_CODE: Record<ErrorCode, number | ((error: AppError) => number)> 
 /** Like the original's `{"success": false, "error": "..."}`, plus a code and the located problems. */
 export type ErrorBody = { success: false; error: string; code: ErrorCode; problems?: Problem[]; task_id?: string };
 
-/** Status and body for any thrown value. 5xx bodies carry a fixed message; details go to the log. */
-export function describeError(error: unknown): { status: number; body: ErrorBody; exposed: boolean } {
+export type DescribedError = { status: number; body: ErrorBody; exposed: boolean; headers: Record<string, string> };
+
+/** Status, body and headers for any thrown value. 5xx bodies carry a fixed message; details go to the log. */
+export function describeError(error: unknown): DescribedError {
   if (!(error instanceof AppError)) {
-    return { status: 500, body: { success: false, error: 'Internal error', code: 'INTERNAL' }, exposed: false };
+    return { status: 500, body: { success: false, error: 'Internal error', code: 'INTERNAL' }, exposed: false, headers: {} };
   }
   const entry = STATUS_BY_CODE[error.code];
   const status = typeof entry === 'function' ? entry(error) : entry;
@@ -41,5 +44,6 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
   const body: ErrorBody = { success: false, error: exposed ? error.message : 'Internal error', code: error.code };
   if (exposed && error.problems.length > 0) body.problems = error.problems;
   if (exposed && 'taskId' in error && typeof error.taskId === 'string') body.task_id = error.taskId;
-  return { status, body, exposed };
+  const headers: Record<string, string> = error instanceof QueueFullError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+  return { status, body, exposed, headers };
 }

@@ -4,18 +4,30 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { describeError } from './error-status.js';
 import type { HttpRouteHandler } from './create-http-handler.js';
 import { localLambdaContext, toLambdaEvent } from './lambda-event.js';
+import { payloadTooLarge } from './limit-body-size.js';
+import { requestUrl } from './request-url.js';
 import { jsonResponse, type HttpResult } from './responses.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-/** One route: `path` uses API Gateway syntax (`/tasks/{task_id}`, `/files/{proxy+}`). */
-export type Route = { method: HttpMethod; path: string; handler: HttpRouteHandler; maxBodyBytes?: number };
+/**
+ * One route: `path` uses API Gateway syntax (`/tasks/{task_id}`, `/files/{proxy+}`);
+ * `maxBodyBytes` may be read per request (a limit taken from the settings).
+ */
+export type Route = { method: HttpMethod; path: string; handler: HttpRouteHandler; maxBodyBytes?: number | (() => number) };
 
 type CompiledRoute = Route & { pattern: RegExp; names: string[] };
 
 export type NodeServerOptions = { maxBodyBytes?: number; logger?: Logger; name?: string };
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * After a body passes its limit, this much more is read and dropped (or for this long) before
+ * the 413 is sent: closing while the client still sends would reset the connection, and the
+ * client would see the reset instead of the answer.
+ */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 5_000;
 
 /**
  * A node:http server that routes each request to a Lambda-style handler. It does not listen:
@@ -33,7 +45,12 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
+    if (!url) {
+      req.resume();
+      send(res, describeErrorResult(new AppError('NOT_FOUND', 'The request target is not a valid path')));
+      return;
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const matches = compiled.map((route) => ({ route, params: matchPath(route, url.pathname) })).filter((m) => m.params);
     const match = matches.find((m) => m.route.method === method);
@@ -45,10 +62,11 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
       send(res, describeErrorResult(error));
       return;
     }
-    const limit = match.route.maxBodyBytes ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const routeLimit = typeof match.route.maxBodyBytes === 'function' ? match.route.maxBodyBytes() : match.route.maxBodyBytes;
+    const limit = routeLimit ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const body = await readBody(req, limit);
     if (body === undefined) {
-      send(res, describeErrorResult(new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`)), true);
+      send(res, describeErrorResult(payloadTooLarge(limit)), true);
       return;
     }
     const routeKey = `${match.route.method} ${match.route.path}`;
@@ -61,8 +79,8 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
 }
 
 function describeErrorResult(error: AppError): HttpResult {
-  const { status, body } = describeError(error);
-  return jsonResponse(status, body);
+  const { status, body, headers } = describeError(error);
+  return jsonResponse(status, body, headers);
 }
 
 function compileRoute(route: Route): CompiledRoute {
@@ -101,27 +119,45 @@ function matchPath(route: CompiledRoute, pathname: string): Record<string, strin
   return params;
 }
 
-/** Reads the whole body, or answers undefined as soon as it passes the limit. */
+/**
+ * Reads the whole body, or answers undefined once it has passed the limit (nothing more is
+ * kept) and the rest was drained, within DRAIN_MAX_BYTES and DRAIN_MAX_MS.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
+    let settled = false;
+    let drainTimer: NodeJS.Timeout | undefined;
+    const settle = (value: Buffer | undefined) => {
+      clearTimeout(drainTimer);
+      if (settled) return;
+      settled = true;
+      resolve(value);
+    };
     req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
       size += chunk.length;
+      if (tooLarge) {
+        if (size - limit > DRAIN_MAX_BYTES) settle(undefined);
+        return;
+      }
       if (size > limit) {
         tooLarge = true;
         chunks.length = 0;
-        resolve(undefined);
+        drainTimer = setTimeout(() => settle(undefined), DRAIN_MAX_MS);
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (!tooLarge) resolve(Buffer.concat(chunks));
+    req.on('end', () => settle(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', (error) => {
+      if (tooLarge) settle(undefined);
+      else if (!settled) {
+        settled = true;
+        reject(error);
+      }
     });
-    req.on('error', reject);
   });
 }
 

@@ -30,6 +30,7 @@ export function createLocalRuntime(settings: Settings, options: LocalRuntimeOpti
     acceptTask: accept,
     outbox,
     outboxFlushMs: settings.OUTBOX_FLUSH_SECONDS * 1000,
+    maxQueuedTasks: settings.MAX_QUEUED_TASKS,
     refreshRecording,
     logger: options.logger,
     childProcessId: options.childProcessId,

@@ -1,4 +1,4 @@
-import { AppError, errorMessage, ValidationError } from '../errors.js';
+import { AppError, errorMessage, QueueFullError, ValidationError } from '../errors.js';
 import type { ControlPlaneClient } from '../control-plane/control-plane-client.js';
 import type { Logger } from '../log/logger.js';
 import type { InferenceRequest } from '../schemas/wire/inference-request.js';
@@ -23,6 +23,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const CANCELLED_BY_USER = 'Task cancelled by user';
 const NOT_STARTED_AT_SHUTDOWN = 'The worker shut down before the task started';
 const DEFAULT_OUTBOX_FLUSH_MS = 10_000;
+/** MAX_QUEUED_TASKS' default. */
+const DEFAULT_MAX_QUEUED_TASKS = 1000;
+/** What a refused caller is told to wait: about one short task's run. */
+const QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
 
 export type LocalWorkerOptions = {
   controlPlane: ControlPlaneClient;
@@ -35,6 +39,8 @@ export type LocalWorkerOptions = {
   /** Every report goes through it; close() waits (a while) for it to deliver what is pending. */
   outbox: Outbox;
   outboxFlushMs?: number;
+  /** Tasks waiting at most (MAX_QUEUED_TASKS); more are refused with 429 before anything is created. */
+  maxQueuedTasks?: number;
   /** Fetches the recording again right before each run (the current protocol). */
   refreshRecording?: (accepted: AcceptedTask) => Promise<AcceptedTask>;
   /** Shared with the runner, which waits on it in human_in_loop steps. */
@@ -68,6 +74,13 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
   let uniqueChildArn: string | null = null;
   let closed = false;
   let closing: Promise<void> | undefined;
+  const maxQueued = options.maxQueuedTasks ?? DEFAULT_MAX_QUEUED_TASKS;
+  /**
+   * Places held by requests still on their way in (asking the control plane, accepting): they
+   * count against the limit, so concurrent requests cannot overfill the queue, and a task the
+   * control plane already created always has its place.
+   */
+  let reserved = 0;
   /** End reports of tasks that never ran (killed in the queue, or queued at shutdown). */
   const pendingReports = new Set<Promise<void>>();
   const humanInLoop =
@@ -109,6 +122,22 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
 
   function refuseWhenClosed(): void {
     if (closed) throw shuttingDownError();
+  }
+
+  /** Holds `count` places in the queue, or refuses the whole request: nothing of it is taken. */
+  function reserve(count: number): (places?: number) => void {
+    if (queue.size + reserved + count > maxQueued) {
+      options.logger.warn('queue full; task refused', { queued_tasks: queue.size, reserved, asked: count, max_queued_tasks: maxQueued });
+      throw new QueueFullError(`The worker's queue is full (${maxQueued} tasks waiting); try again later`, QUEUE_FULL_RETRY_AFTER_SECONDS);
+    }
+    reserved += count;
+    let left = count;
+    // Gives back `places` (all that are left by default); a place taken by the queue is given back as it is taken.
+    return (places = left) => {
+      const given = Math.min(places, left);
+      reserved -= given;
+      left -= given;
+    };
   }
 
   function enqueue(accepted: AcceptedTask): void {
@@ -180,23 +209,39 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
           { path: 'use_proxy', message: 'not supported: this worker has no proxy configured' },
         ]);
       }
-      const task = await options.controlPlane.requestInference(request);
-      task.is_dedicated = request.is_dedicated;
-      enqueue(await accept(task));
-      return { taskId: task.task_id };
+      // Before the control plane creates a task this worker would have no room for.
+      const release = reserve(1);
+      try {
+        const task = await options.controlPlane.requestInference(request);
+        task.is_dedicated = request.is_dedicated;
+        const accepted = await accept(task);
+        release();
+        enqueue(accepted);
+        return { taskId: task.task_id };
+      } finally {
+        release();
+      }
     },
 
     async allocateTasks(tasks: Task[]): Promise<AllocationResult> {
       refuseWhenClosed();
+      // All or nothing: a refused list is sent again whole, so no task of it is lost or run twice.
+      const release = reserve(tasks.length);
       const result: AllocationResult = { taskIds: [], rejected: [] };
-      for (const task of tasks) {
-        try {
-          enqueue(await accept(task));
-          result.taskIds.push(task.task_id);
-        } catch (error) {
-          // Keep going: the tasks already accepted stay queued whatever happens to this one.
-          result.rejected.push({ task_id: task.task_id, error: errorMessage(error) });
+      try {
+        for (const task of tasks) {
+          try {
+            const accepted = await accept(task);
+            release(1);
+            enqueue(accepted);
+            result.taskIds.push(task.task_id);
+          } catch (error) {
+            // Keep going: the tasks already accepted stay queued whatever happens to this one.
+            result.rejected.push({ task_id: task.task_id, error: errorMessage(error) });
+          }
         }
+      } finally {
+        release();
       }
       return result;
     },

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { PrivateNodeRegistry } from '../automation/private-nodes/private-node-registry.js';
 import { controlPlaneTwoFaMessages } from '../automation/runner/extraction/two-fa-messages.js';
 import type { HumanInLoopGate, RunServices } from '../automation/runner/run-services.js';
@@ -19,6 +20,13 @@ export function runServicesFromSettings(settings: Settings, options: { privateNo
     privateNodes: options.privateNodes ?? new PrivateNodeRegistry(),
     allowCodeSteps: settings.ALLOW_CODE_STEPS,
     trace: settings.TASK_TRACE,
+    files: {
+      uploadFilesDir: resolve(settings.UPLOAD_FILES_DIR),
+      fetchMaxBytes: settings.FILE_FETCH_MAX_BYTES,
+      fetchTimeoutMs: settings.FILE_FETCH_TIMEOUT_SECONDS * 1000,
+      maxDownloadBytes: settings.MAX_DOWNLOAD_BYTES,
+      maxLoopIterations: settings.MAX_LOOP_ITERATIONS,
+    },
     humanInLoop: options.humanInLoop ?? null,
     twoFaMessages: controlPlaneTwoFaMessages(settings),
     secrets: {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BrowserContext, Download, Page, Response } from 'playwright-core';
 import { errorMessage } from '../../errors.js';
@@ -53,7 +53,8 @@ type Claim = {
 type Saved = { file: string; claimed: boolean } | null;
 type Copy = { channel: 'response' | 'script'; saved: Promise<Saved> };
 
-type CaptureOptions = { dir: string; logger: Logger; stepIndex: () => number };
+/** `maxBytes` (MAX_DOWNLOAD_BYTES): a larger file is not kept, and a step expecting it fails. */
+type CaptureOptions = { dir: string; logger: Logger; stepIndex: () => number; maxBytes?: number };
 
 /**
  * Saves every file the run downloads, each exactly once, into the task's downloads folder:
@@ -150,6 +151,7 @@ export class DownloadCapture {
       // Chromium hands out an empty body when the page read it with blob(); the page's blob
       // download, if any, then is the only copy.
       if (body.length === 0) return;
+      if (this.refuseLarge(capture, body.length, response.url())) return;
       const hash = sha256(body);
       const first = this.copies.get(hash);
       if (first?.channel === 'script') return this.keepOne(capture, hash, first, null);
@@ -169,6 +171,11 @@ export class DownloadCapture {
       } catch (error) {
         this.takeClaim(capture)?.reject(new ExpectedDownloadFailedError(firstLine(error)));
         this.options.logger.warn('download failed', { step_index: this.options.stepIndex(), url, error: errorMessage(error) });
+        return;
+      }
+      const size = await stat(path).then((info) => info.size, () => 0);
+      if (this.refuseLarge(capture, size, url)) {
+        await download.delete().catch(() => {});
         return;
       }
       const save = () => this.save(this.takeClaim(capture), download.suggestedFilename(), (target) => download.saveAs(target), url);
@@ -237,6 +244,16 @@ export class DownloadCapture {
       this.options.logger.warn('could not save a download', { step_index: this.options.stepIndex(), url, error: errorMessage(error) });
       return null;
     }
+  }
+
+  /** True (and the claim waiting for it failed) when a file is above MAX_DOWNLOAD_BYTES. */
+  private refuseLarge(capture: number, bytes: number, url: string): boolean {
+    const max = this.options.maxBytes;
+    if (max === undefined || bytes <= max) return false;
+    const message = `the downloaded file is ${bytes} bytes, above the limit of ${max} bytes (MAX_DOWNLOAD_BYTES)`;
+    this.takeClaim(capture)?.reject(new ExpectedDownloadFailedError(message));
+    this.options.logger.warn('download not kept: too large', { step_index: this.options.stepIndex(), url, bytes, max_bytes: max });
+    return true;
   }
 
   private track(work: () => Promise<void>): void {

@@ -8,6 +8,7 @@ import { startPageServer, type PageServer } from '../../../test/support/page-ser
 import { recording, runRecording } from '../../../test/support/run-recording.js';
 import { clickStep, interactionStep } from '../../../test/support/steps.js';
 import { taskPaths } from '../../schemas/wire/task.js';
+import { DEFAULT_RUN_SERVICES } from './run-services.js';
 
 /** Every page reports what happened to it through this beacon; tests read the server's log. */
 const REPORT = `<script>function report(e) { fetch('/api/event?e=' + encodeURIComponent(e)); }</script>`;
@@ -224,7 +225,9 @@ describe('upload_file', () => {
     const file = join(dir, 'cover-letter.txt');
     writeFileSync(file, 'hello from disk');
     const automation = recording(server.url('/upload'), [interaction({ upload_file: { command: 'get_by_label("Resume")', file_path: file } }), AFTER_UPLOAD]);
-    const { outcome } = await runRecording(browser, automation).finally(() => rmSync(dir, { recursive: true, force: true }));
+    // The file must be in UPLOAD_FILES_DIR: that folder is this test's.
+    const services = { ...DEFAULT_RUN_SERVICES, files: { uploadFilesDir: dir } };
+    const { outcome } = await runRecording(browser, automation, {}, undefined, { services }).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(outcome.error).toBeNull();
     expect(posted('/api/uploaded')).toEqual([{ name: 'cover-letter.txt', size: 15, text: 'hello from disk' }]);
   });

@@ -15,8 +15,10 @@ import { runNodes } from './run-nodes.js';
 import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
 import type { RunState } from './run-state.js';
 import { writeStepFiles } from './step-files.js';
+import { maskSecureValues } from './step-list.js';
 import { resolveSecureValues } from './secure-values.js';
 import { TRACE_FILE, type StepSummary } from './step-summary.js';
+import { fileLimits } from './file-limits.js';
 import { startTrace, stepLabel } from './trace.js';
 
 export type RunAutomationOptions = {
@@ -51,7 +53,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   const services = options.services ?? DEFAULT_RUN_SERVICES;
   const trace = await startTrace(context, services.trace !== false, logger);
   const paths = taskPaths(task);
-  const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex });
+  const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex, maxBytes: fileLimits(services).maxDownloadBytes });
   const state: RunState = {
     task,
     automation,
@@ -63,7 +65,8 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     downloads,
     downloadTimeoutMs: options.downloadTimeoutSeconds * 1000,
     secure: {},
-    generated: {},
+    // No prototype: a variable named `__proto__` is then an ordinary key, not the object's prototype.
+    generated: Object.create(null) as Record<string, unknown>,
     outputData: [],
     forLoopStatus: [],
     dialogs: [],
@@ -125,6 +128,9 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     await trace.cleanUp();
   }
   const files = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
+  // A step's error may quote a value it was given (an address with a token in it): the error
+  // goes to complete_task, the logs and the callback, so secure values are masked in it.
+  if (error !== null) error = maskSecureValues(error, state.secure);
   return { status, error, outputData: state.outputData, finalScreenshot, forLoopStatus: state.forLoopStatus, downloads: files, tokenUsage: state.tokenUsage };
 }
 

@@ -8,6 +8,8 @@ import { countLocatorMatches } from './count-locator-matches.js';
 import { resolveLocator } from './resolve-locator.js';
 import { runActionNode } from './run-action-node.js';
 import { runPrivateNode } from './run-private-node.js';
+import { maskSecureValues } from './step-list.js';
+import { fileLimits } from './file-limits.js';
 import { currentPage, expressionScope, throwIfAborted, variableSources, type RunState } from './run-state.js';
 
 /**
@@ -43,6 +45,16 @@ async function runIfElse(state: RunState, node: IfElseNode, path: string): Promi
   await runNodes(state, condition ? node.if_nodes : node.else_nodes, `${path}.${condition ? 'if_nodes' : 'else_nodes'}`);
 }
 
+/**
+ * A loop without max_iterations runs once per value or match, which the page or the task's
+ * input decides: above MAX_LOOP_ITERATIONS the step fails rather than run a part of the values.
+ */
+function boundIterations(state: RunState, total: number): number {
+  const max = fileLimits(state.services).maxLoopIterations;
+  if (total > max) throw new Error(`${state.nodePath}: the loop would run ${total} iterations, above the limit of ${max} (MAX_LOOP_ITERATIONS)`);
+  return total;
+}
+
 type Iteration = { value: string | number | boolean; bind: <T>(value: T) => T };
 
 /** The iterations of a loop: one per value of its variable, or per element its locator matches. */
@@ -51,7 +63,7 @@ async function loopIterations(state: RunState, node: ForLoopNode): Promise<{ lab
   if (node.locator !== null) {
     const locator = node.locator;
     const count = await countLocatorMatches(state, locator, node.locator_timeout);
-    const total = node.max_iterations === null ? count : Math.min(count, node.max_iterations);
+    const total = boundIterations(state, node.max_iterations === null ? count : Math.min(count, node.max_iterations));
     const iterations = Array.from({ length: total }, (_, index) => ({
       value: `${locator}.nth(${index})`,
       bind: <T>(value: T) => bindLocatorLoop(value, { locator, indexName, index }),
@@ -62,7 +74,7 @@ async function loopIterations(state: RunState, node: ForLoopNode): Promise<{ lab
   const names = loopVariableNames(variableName);
   const primary = names[0] ?? '';
   const values = lookUpLoopValues(state, primary);
-  const total = node.max_iterations === null ? values.length : Math.min(values.length, node.max_iterations);
+  const total = boundIterations(state, node.max_iterations === null ? values.length : Math.min(values.length, node.max_iterations));
   const iterations = values.slice(0, total).map((value, index) => ({
     value: value as string | number | boolean,
     bind: <T>(node: T) => bindVariableLoop(node, { names, indexName, index }),
@@ -94,7 +106,9 @@ async function runForLoop(state: RunState, node: ForLoopNode, path: string): Pro
       await runNodes(state, iteration.bind(node.nodes), `${path}.nodes`);
       statuses.push({ variable_name: label, index, value: iteration.value, status: 'success' });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // The message goes to the log and to the reported for_loop_status: an iteration's error
+      // may quote a secure value it was given (an address with a token in it).
+      const message = maskSecureValues(error instanceof Error ? error.message : String(error), state.secure);
       statuses.push({ variable_name: label, index, value: iteration.value, status: 'error', error: message });
       if (node.on_error_in_loop === 'raise') throw error;
       state.logger.warn('loop iteration failed', { loop: label, index, error: message, on_error: node.on_error_in_loop });

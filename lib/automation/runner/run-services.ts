@@ -3,6 +3,7 @@ import type { SecretReaders } from './secure-values.js';
 import { createLlmClient, llmSettingsWithoutModel } from '../../llm/create-llm-client.js';
 import type { LlmClient } from '../../llm/llm-client.js';
 import type { TwoFaMessageSource } from './extraction/two-fa-messages.js';
+import type { FileLimits } from './file-limits.js';
 
 
 /**
@@ -29,6 +30,8 @@ export type RunServices = {
   twoFaMessages?: TwoFaMessageSource;
   /** Record a Playwright trace of each run in logs/trace.zip (TASK_TRACE); absent means on. */
   trace?: boolean;
+  /** UPLOAD_FILES_DIR, FILE_FETCH_*, MAX_DOWNLOAD_BYTES, MAX_LOOP_ITERATIONS; defaults when absent (file-limits.ts). */
+  files?: Partial<FileLimits>;
 };
 
 export const DEFAULT_RUN_SERVICES: RunServices = {

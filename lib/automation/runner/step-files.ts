@@ -1,6 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunState } from './run-state.js';
+import { maskSecureValues } from './step-list.js';
 
 export type BrowserSnapshot = { url: string; title: string; screenshot: Buffer | null };
 
@@ -27,8 +28,9 @@ export async function writeStepFiles(state: RunState, step: StepRecord): Promise
   const json = (name: string, value: unknown) => writeFile(join(dir, name), JSON.stringify(value, null, 2));
   const writes: Promise<void>[] = [
     json('state.json', {
-      title: step.snapshot.title,
-      url: step.snapshot.url,
+      // The page's address and title may carry a secret (a token in a query string).
+      title: maskSecureValues(step.snapshot.title, state.secure),
+      url: maskSecureValues(step.snapshot.url, state.secure),
       step_index: step.stepIndex,
       try_index: step.tryIndex,
       started_at: step.startedAt.toISOString(),

@@ -30,6 +30,8 @@ export function maskSecureValues(text: string, secure: Record<string, string[]>)
   const values = Object.values(secure)
     .flat()
     .filter((value) => typeof value === 'string' && value.length >= 3)
+    // A value put in a URL (a go_to_url, a form sent by GET) shows up percent- or form-encoded.
+    .flatMap((value) => [...new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)])])
     // Longest first, so a value containing another is masked whole.
     .sort((a, b) => b.length - a.length);
   let masked = text;
@@ -68,8 +70,9 @@ export async function recordStep(state: RunState, end: StepEnd): Promise<StepSum
     duration_ms: end.completedAt.getTime() - end.startedAt.getTime(),
     outcome,
     error: end.failure === undefined ? null : maskSecureValues(end.failure instanceof Error ? end.failure.message : String(end.failure), state.secure),
-    url: end.url,
-    title: end.title,
+    // The page's address and title may carry a secret (a token in a query string).
+    url: maskSecureValues(end.url, state.secure),
+    title: maskSecureValues(end.title, state.secure),
     screenshot: end.screenshot ? `step_${end.stepIndex}/screenshot.png` : null,
     asked_llm: await exists(join(dir, 'final_prompt.txt')),
   };

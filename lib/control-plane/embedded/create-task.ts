@@ -66,7 +66,11 @@ export async function createTask(request: InferenceRequest, apiKey: string, ctx:
   const task = parsed.data;
 
   // Credentials stay out of the database: the worker gets them once, in this answer.
-  const { api_key: _apiKey, task_callback_api_key: _callbackKey, ...stored } = task;
+  // A TOTP parameter carries its secret itself (the other kinds only name where theirs lives), so
+  // it stays out too: a task handed out again after a restart is refused for the missing
+  // parameter rather than typing codes from a wrong secret.
+  const { api_key: _apiKey, task_callback_api_key: _callbackKey, ...withSecrets } = task;
+  const stored = { ...withSecrets, secure_parameters: withoutTotpSecrets(task.secure_parameters) };
   const result = ctx.store.insertUnlessDuplicate({
     task_id: task.task_id,
     endpoint_name: task.endpoint_name,
@@ -80,6 +84,10 @@ export async function createTask(request: InferenceRequest, apiKey: string, ctx:
   });
   if (result.duplicateOf !== null) throw new DuplicateTaskError(result.duplicateOf);
   return task;
+}
+
+function withoutTotpSecrets(secure: Task['secure_parameters']): Task['secure_parameters'] {
+  return Object.fromEntries(Object.entries(secure).filter(([, values]) => !values.some((value) => value.totp)));
 }
 
 function checkParameterKeys(request: InferenceRequest, automation: Automation): void {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bodyOf, startTestControlPlane, type TestControlPlane } from '../../../test/support/control-plane.js';
 import { recording } from '../../../test/support/run-recording.js';
 import { eventually } from '../../../test/support/processes.js';
+import { startWorkerRoutesServer } from '../../../test/support/worker-routes-server.js';
 
 const opened: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -75,5 +76,43 @@ describe('the control plane as master', () => {
     await register(plane, { task_arn: 'arn:second', private_ip: '127.0.0.1', port: second.port });
     await eventually(async () => second.allocated.length, (count) => count === 1);
     expect(second.allocated[0]?.[0]).toMatchObject({ task_id: taskId });
+  });
+
+  it('calls the workers with the fleet\'s API_KEY: a worker with that key takes the task, one with another key refuses it', async () => {
+    const plane = await masterPlane();
+    // A real worker route table with a different key: its /health and /allocate_task answer 401.
+    const stranger = await startWorkerRoutesServer(plane, { API_KEY: 'some-other-fleet-key' });
+    opened.push(stranger);
+    await register(plane, { task_arn: 'arn:stranger', private_ip: '127.0.0.1', port: Number(new URL(stranger.url).port) });
+    const taskId = await infer(plane, 'keyed');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(stranger.held.started).toEqual([]);
+    expect(await bodyOf(await plane.request(`/api/v1/tasks/${taskId}`))).toMatchObject({ status: 'queued' });
+
+    // The same settings on both sides: the worker takes the task.
+    await stranger.close();
+    opened.splice(opened.indexOf(stranger), 1);
+    const member = await startWorkerRoutesServer(plane, { API_KEY: plane.settings.API_KEY });
+    opened.push(member);
+    await register(plane, { task_arn: 'arn:member', private_ip: '127.0.0.1', port: Number(new URL(member.url).port) });
+    await eventually(async () => member.held.started, (started) => started.includes(taskId));
+  });
+
+  it('sends x-api-key on /health and /allocate_task', async () => {
+    const plane = await masterPlane();
+    const keys: string[] = [];
+    const server = createServer((request, response) => {
+      keys.push(`${request.url} ${String(request.headers['x-api-key'])}`);
+      request.resume().on('end', () => {
+        if (request.url === '/allocate_task') response.writeHead(202).end('{}');
+        else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'healthy', task_running: false, queued_tasks: 0 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    opened.push({ close: () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve))) });
+    await register(plane, { task_arn: 'arn:keys', private_ip: '127.0.0.1', port: (server.address() as AddressInfo).port });
+    await infer(plane, 'keys');
+    await eventually(async () => keys, (seen) => seen.some((line) => line.startsWith('/allocate_task')));
+    expect(new Set(keys.map((line) => line.split(' ')[1]))).toEqual(new Set([plane.settings.API_KEY]));
   });
 });

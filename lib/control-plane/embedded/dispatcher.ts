@@ -44,6 +44,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const intervalMs = settings.WORKER_HEALTH_INTERVAL_SECONDS * 1000;
   // A check must end before the next round starts, or a hung worker would stall the rounds.
   const requestTimeoutMs = Math.max(200, Math.min(intervalMs, 10_000));
+  // The fleet shares one API_KEY: every worker route but /health refuses a request without it.
+  const auth = { 'x-api-key': settings.API_KEY };
   /** Credentials stay out of SQLite (see create-task.ts): the tasks created in this process keep theirs here. */
   const withCredentials = new Map<string, Task>();
   let round: Promise<void> | undefined;
@@ -52,7 +54,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function checkHealth(worker: WorkerRecord): Promise<boolean> {
     try {
-      const response = await fetchImpl(new URL('/health', worker.url), { signal: AbortSignal.timeout(requestTimeoutMs) });
+      const response = await fetchImpl(new URL('/health', worker.url), { headers: auth, signal: AbortSignal.timeout(requestTimeoutMs) });
       const answer = HealthAnswer.safeParse(await response.json());
       if (!response.ok || !answer.success) throw new Error(`HTTP ${response.status}`);
       workers.markSeen(worker.task_arn, now().toISOString());
@@ -86,7 +88,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     try {
       const response = await fetchImpl(new URL('/allocate_task', worker.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify([taskToSend(task.task_id, task.task_json)]),
         signal: AbortSignal.timeout(Math.max(requestTimeoutMs, 5_000)),
       });

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { Settings } from '../../config/settings.js';
 import { AppError, ValidationError } from '../../errors.js';
 import { createHttpHandler, type HttpEvent, type HttpRouteHandler } from '../../http/create-http-handler.js';
 import type { HttpMethod, Route } from '../../http/node-server.js';
 import { problemsFromZod } from '../../http/problems.js';
+import { presentedApiKey, requireApiKey } from '../../http/require-api-key.js';
 import { jsonResponse, type HttpResult } from '../../http/responses.js';
 import type { Logger } from '../../log/logger.js';
 import type { z } from 'zod';
@@ -34,6 +34,9 @@ export type ControlPlaneDeps = {
 };
 
 export type RouteSpec = { method: HttpMethod; path: string; maxBodyBytes?: number };
+
+// The same key check guards the worker's routes; both answer one 401 shape.
+export { presentedApiKey, requireApiKey };
 
 /** The path a worker reaches for an endpoint setting: `urljoin(SERVER_URL, endpoint)`. */
 export function endpointPath(settings: Pick<Settings, 'SERVER_URL'>, endpoint: string): string {
@@ -74,20 +77,6 @@ export function publicRoute(deps: Pick<ControlPlaneDeps, 'logger'>, spec: RouteS
   return { ...spec, handler: createHttpHandler(fn, deps.logger) };
 }
 
-/** Middleware: 401 unless `x-api-key` equals the key, compared in constant time. */
-export function requireApiKey(expected: string): MiddlewareObj<HttpEvent, HttpResult> {
-  // Comparing digests gives equal lengths, so timingSafeEqual never leaks the key's length.
-  const expectedDigest = digest(expected);
-  return {
-    before: (request) => {
-      const presented = presentedApiKey(request.event);
-      if (presented === undefined || !timingSafeEqual(digest(presented), expectedDigest)) {
-        throw new AppError('UNAUTHORIZED', presented === undefined ? 'Missing x-api-key header' : 'Invalid API key');
-      }
-    },
-  };
-}
-
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Middleware: replays a stored 2xx answer for a known `Idempotency-Key`, stores new 2xx answers. */
@@ -115,15 +104,6 @@ export function replayIdempotentAnswers(store: IdempotencyStore, route: string, 
       store.save(route, key, { status: response.statusCode, body: response.body }, now());
     },
   };
-}
-
-export function presentedApiKey(event: HttpEvent): string | undefined {
-  const value = event.headers?.['x-api-key'];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }
 
 /** A path parameter the route pattern guarantees. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors.js';
 import { describeError } from '../../http/error-status.js';
+import { requestUrl } from '../../http/request-url.js';
 import { jsonResponse, type HttpResult } from '../../http/responses.js';
 import { basePath, type ControlPlaneDeps } from './route-kit.js';
 import { fileNameProblem } from './safe-names.js';
@@ -62,8 +63,9 @@ export function createUploadReceiver(deps: ControlPlaneDeps): UploadReceiver {
 
   return (req, res) => {
     if ((req.method ?? '').toUpperCase() !== 'PUT') return false;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith(prefix)) return false;
+    const url = requestUrl(req.url);
+    // A target that is not a readable path is left to the router, which refuses it.
+    if (!url?.pathname.startsWith(prefix)) return false;
     const route = `PUT ${url.pathname}`;
     receive(req, url)
       .catch((error: unknown) => refusal(error, route))

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import { AwareDateTime, ParameterValues, SecureParameterValues } from './primitives.js';
 import { pythonJsonDumps } from '../../python/python-json.js';
@@ -19,6 +19,20 @@ export const CallbackUrl = z
     message: 'api_key and username/password cannot be used together',
   });
 export type CallbackUrl = z.infer<typeof CallbackUrl>;
+
+/**
+ * Where the task's folder is made: it comes with the task (from the network), so it must be an
+ * absolute, already normalized path; no `..`, no NUL, no backslash that could mean another folder.
+ */
+const SaveDirectory = z
+  .string()
+  .min(1)
+  .refine((dir) => !dir.includes('\u0000'), 'must not contain a NUL byte')
+  .refine((dir) => !dir.includes('\\'), 'must not contain "\\"')
+  .refine((dir) => isAbsolute(dir), 'must be an absolute path')
+  .refine((dir) => !dir.split('/').includes('..'), 'must not contain a ".." segment')
+  .refine((dir) => normalize(dir) === dir, 'must be a normalized path (no "." or repeated "/")')
+  .default('/tmp/optexity');
 
 /**
  * A task as the control plane hands it to a worker: every field of the original's Task model.
@@ -46,7 +60,7 @@ export const Task = z
     status: TaskStatus,
     workspace_id: z.string().nullish(),
     is_cloud: z.boolean().default(false),
-    save_directory: z.string().min(1).default('/tmp/optexity'),
+    save_directory: SaveDirectory,
     use_proxy: z.boolean().default(false),
     dedup_key: z.string().optional(),
     retry_count: z.number().int().min(0).default(0),

@@ -13,8 +13,9 @@ export async function readLocatorValueWithLlm(state: RunState, action: LocatorEx
   const key = Object.hasOwn(action.extraction_format, name) ? name : (Object.keys(action.extraction_format)[0] ?? name);
   const answer = await askForLocatorValue(state, action);
   const variables = outputVariablesOf(answer, [key]);
-  state.generated[name] = variables[key] ?? [null];
-  return answer[key] ?? null;
+  // Own keys only: a format key such as `constructor` missing from the answer is None, not Object.
+  state.generated[name] = (Object.hasOwn(variables, key) ? variables[key] : undefined) ?? [null];
+  return Object.hasOwn(answer, key) ? (answer[key] ?? null) : null;
 }
 
 async function askForLocatorValue(state: RunState, action: LocatorExtraction): Promise<LlmAnswer> {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { ExtractionAction } from '../../../schemas/automation/extraction-action.js';
 import type { LocatorExtraction, NetworkCallExtraction, ScreenshotExtraction } from '../../../schemas/automation/extraction-sub-actions.js';
 import { reserveFreePath, safeFileName } from '../downloads.js';
+import { requireFileName } from '../../limits/file-names.js';
 import type { NetworkCall } from '../network-log.js';
 import { resolveLocator } from '../resolve-locator.js';
 import { currentPage, variableSources, type RunState } from '../run-state.js';
@@ -65,6 +66,7 @@ async function extractNetworkCalls(state: RunState, action: NetworkCallExtractio
 
 /** Replays a recorded request with the context's cookies and keeps the answer as a download. */
 async function downloadRequest(state: RunState, call: NetworkCall, filename: string | null): Promise<void> {
+  if (filename !== null) requireFileName(filename, `${state.nodePath}: download_filename`);
   try {
     const body = await call.body;
     const response = await state.context.request.fetch(call.url, {
@@ -84,6 +86,7 @@ async function downloadRequest(state: RunState, call: NetworkCall, filename: str
 }
 
 async function extractScreenshot(state: RunState, action: ScreenshotExtraction, uniqueIdentifier: string | null): Promise<void> {
+  requireFileName(action.filename, `${state.nodePath}: screenshot.filename`);
   const image = await currentPage(state).screenshot({ fullPage: action.full_page, type: 'png' });
   state.outputData.push({ unique_identifier: uniqueIdentifier, screenshot: { filename: action.filename, base64: image.toString('base64') } });
 }

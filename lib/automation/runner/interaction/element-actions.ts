@@ -16,6 +16,7 @@ import { ElementActionError } from './element-error.js';
 import { performOnPredictedElement } from './element-fallback.js';
 import { predictInputText, predictSelectValues } from './predict-values.js';
 import { matchOptionsWithModel } from './select-with-model.js';
+import { requireFileName } from '../../limits/file-names.js';
 import { findSelectOptions, type SelectOption } from './smart-select.js';
 
 export { ElementActionError };
@@ -49,6 +50,8 @@ async function runElementAction(state: RunState, name: string, action: ElementAc
 
 function withDownload(state: RunState, action: { expect_download: boolean; download_filename: string | null }, act: () => Promise<void>): Promise<void> {
   if (!action.expect_download) return act();
+  // A name filled from a variable is checked here; a recorded one was checked at acceptance.
+  if (action.download_filename !== null) requireFileName(action.download_filename, `${state.nodePath}: download_filename`);
   return state.downloads.expect(action.download_filename, state.downloadTimeoutMs, act).then((name) =>
     state.logger.info('file downloaded', { step_index: state.stepIndex, file: name }),
   );

@@ -20,7 +20,8 @@ const NAMED_KEYS: Readonly<Record<string, string>> = {
 
 /** The Playwright key for a recorded key name, or undefined when the browser has none. */
 export function playwrightKey(name: string): string | undefined {
-  const named = NAMED_KEYS[name];
+  // Own keys only: a key named `constructor` or `toString` must not find Object.prototype's.
+  const named = Object.hasOwn(NAMED_KEYS, name) ? NAMED_KEYS[name] : undefined;
   if (named !== undefined) return named;
   if ([...name].length === 1) return name;
   const fn = /^f([1-9]|1\d|2[0-4])$/.exec(name);

@@ -4,8 +4,12 @@ import type { KeyPressAction } from '../../../schemas/automation/locator-actions
 import type { CloseTabsUntilAction, DownloadUrlAsPdfAction, ScrollAction } from '../../../schemas/automation/page-actions.js';
 import { downloadFileName, reserveFreePath } from '../downloads.js';
 import { pdfFileName } from '../download-capture.js';
+import { fetchFile } from './fetch-file.js';
+import { requireFileName } from '../../limits/file-names.js';
 import { currentPage, type RunState } from '../run-state.js';
 import { isTimeoutError, sleep } from '../wait.js';
+import { maskSecureValues } from '../step-list.js';
+import { errorMessage } from '../../../errors.js';
 import { requirePlaywrightKey } from './key-names.js';
 
 const GOTO_TIMEOUT_MS = 10_000;
@@ -24,7 +28,8 @@ export async function goToUrl(state: RunState, url: string): Promise<void> {
       return;
     } catch (error) {
       if (isTimeoutError(error)) return;
-      state.logger.warn('navigation failed', { url, attempt, error });
+      // The address (and the browser's error, which quotes it) may hold a secure value.
+      state.logger.warn('navigation failed', { url: maskSecureValues(url, state.secure), attempt, error: maskSecureValues(errorMessage(error), state.secure) });
       // Navigation never fails the task (as in the original), but a later failure names it.
       state.navigationFailure = `opening ${url} failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`;
       if (attempt < GOTO_ATTEMPTS) await sleep(attempt * 1000, state.signal);
@@ -117,9 +122,8 @@ export async function keyPress(state: RunState, action: KeyPressAction): Promise
  */
 export async function downloadUrlAsPdf(state: RunState, action: DownloadUrlAsPdfAction): Promise<void> {
   const url = action.url ?? currentPage(state).url();
-  const response = await state.context.request.get(url, { timeout: state.downloadTimeoutMs });
-  if (!response.ok()) throw new Error(`download_url_as_pdf: ${url} answered ${response.status()}`);
-  const body = await response.body();
+  requireFileName(action.download_filename, `${state.nodePath}: download_filename`);
+  const { response, body } = await fetchFile(state, url, 'download_url_as_pdf');
   // The original fails the step rather than keep an empty file as the task's download.
   if (body.length === 0) throw new Error(`download_url_as_pdf: ${url} answered an empty body`);
   // Named as every other download: an automatic (uuid) name gives way to the server's file name,

@@ -5,6 +5,9 @@ import type { UploadFileAction } from '../../../schemas/automation/locator-actio
 import { safeFileName } from '../downloads.js';
 import type { RunState } from '../run-state.js';
 import { agentUnavailable } from '../step-needs.js';
+import { fileLimits } from '../file-limits.js';
+import { fetchFile } from './fetch-file.js';
+import { resolveUploadPath } from './upload-path.js';
 import { check, clickElement, hover, inputText, selectOption, uncheck, uploadFile } from './element-actions.js';
 import {
   closeAllButLastTab,
@@ -44,15 +47,14 @@ export async function runInteraction(state: RunState, action: InteractionAction)
 
 /** A `file_url` is fetched into a temporary file that is removed once the upload is done. */
 async function runUpload(state: RunState, action: UploadFileAction, tries: { maxTries: number; timeoutSeconds: number }): Promise<void> {
-  if (action.file_path) return uploadFile(state, action, tries, action.file_path);
+  if (action.file_path) return uploadFile(state, action, tries, await resolveUploadPath(action.file_path, fileLimits(state.services).uploadFilesDir));
   const url = action.file_url ?? '';
   if (!/^https?:\/\//i.test(url)) throw new Error('upload_file: file_url must be an http(s) URL');
-  const response = await state.context.request.get(url, { timeout: state.downloadTimeoutMs });
-  if (!response.ok()) throw new Error(`upload_file: ${url} answered ${response.status()}`);
+  const { response, body } = await fetchFile(state, url, 'upload_file');
   const dir = await mkdtemp(join(state.paths.taskDirectory, 'upload-'));
   try {
     const file = join(dir, uploadFileName(url, response.headers()));
-    await writeFile(file, await response.body());
+    await writeFile(file, body);
     await uploadFile(state, action, tries, file);
   } finally {
     await rm(dir, { recursive: true, force: true });

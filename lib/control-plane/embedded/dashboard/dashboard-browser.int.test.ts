@@ -159,7 +159,7 @@ describe('dashboard in a real browser', () => {
     expect(text).toContain('interaction_action.click_element');
     expect(text).toContain('1.2 s');
     expect(text).toContain('Element <input id="q"> not found');
-    expect(text).toContain('npx playwright show-trace trace.zip');
+    expect(text).toContain('npx playwright-core show-trace --port 0 trace.zip');
 
     const images = page.locator('main img');
     await expect.poll(() => images.evaluateAll((all) => all.every((img) => (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth > 0))).toBe(true);

@@ -39,7 +39,7 @@ ${row('Allocated', time(task.allocated_at))}
 ${row('Started', time(task.started_at))}
 ${row('Completed', time(task.completed_at))}
 ${row('Duration', durationOf(task.started_at, task.completed_at, data.now) || html`<span class="muted">not started</span>`)}
-${row('Retry count', task.retry_count)}
+${row('Attempts (retry_count)', task.retry_count)}
 ${task.waiting_for_human_since ? row('Waiting for a person since', time(task.waiting_for_human_since)) : ''}
 ${row('Error', task.error ? html`<pre class="error">${task.error}</pre>` : html`<span class="muted">none</span>`)}
 ${row('Token usage', task.token_usage == null ? html`<span class="muted">none reported</span>` : html`<pre>${prettyJson(task.token_usage)}</pre>`)}
@@ -104,7 +104,7 @@ ${step.asked_llm ? html`<dt>Model</dt><dd><a href="${pathOf(logs, `${folder}/fin
 
 function timeline(data: TaskPageData, taskBase: string): SafeHtml {
   const trace = data.hasTrace
-    ? html`<p><a href="${taskBase}/logs/${TRACE_FILE}" download>Download the Playwright trace (${TRACE_FILE})</a>. Open it with <code>npx playwright show-trace ${TRACE_FILE}</code>.</p>`
+    ? html`<p><a href="${taskBase}/logs/${TRACE_FILE}" download>Download the Playwright trace (${TRACE_FILE})</a>. Open it with <code>npx playwright-core show-trace --port 0 ${TRACE_FILE}</code>.</p>`
     : '';
   const { steps } = data;
   const list = steps.kind === 'steps' && steps.steps.length > 0
