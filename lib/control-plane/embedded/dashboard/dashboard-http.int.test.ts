@@ -79,7 +79,7 @@ describe('dashboard over HTTP: sign-in, refusals, escaping', () => {
   });
 
   it('never redirects a sign-in elsewhere', async () => {
-    for (const next of ['https://evil.example/', '//evil.example/dashboard', '/dashboardx', '/api/v1/tasks']) {
+    for (const next of ['https://evil.example/', '//evil.example/dashboard', '/dashboardx', '/api/v1/tasks', '/dashboard/../api/v1/tasks', '/dashboard/%2e%2e/api/v1/tasks', '/dashboard/./../x']) {
       const answer = await signIn(TEST_API_KEY, next);
       expect(answer.headers.get('location'), next).toBe('/dashboard');
     }

@@ -195,9 +195,18 @@ export function dashboardRoutes(deps: ControlPlaneDeps): Route[] {
 
 /** Only a path of this dashboard: a login link must never send the browser elsewhere. */
 function safeNext(next: string | undefined, base: string): string {
-  if (next === undefined || /[\\\u0000-\u001f]/.test(next) || next.includes('//')) return base || '/';
-  const rest = next.slice(base.length);
-  return next.startsWith(base) && (rest === '' || rest.startsWith('/') || rest.startsWith('?')) ? next : base || '/';
+  const home = base || '/';
+  if (next === undefined || /[\\\u0000-\u001f]/.test(next) || next.includes('//')) return home;
+  // Judged as the browser will resolve it: `/dashboard/../api` and `%2e%2e` leave the dashboard.
+  let resolved: URL;
+  try {
+    resolved = new URL(next, 'http://dashboard.invalid');
+  } catch {
+    return home;
+  }
+  if (resolved.origin !== 'http://dashboard.invalid' || /%2e/i.test(next)) return home;
+  const inside = resolved.pathname === base || resolved.pathname.startsWith(`${base}/`);
+  return inside ? `${resolved.pathname}${resolved.search}` : home;
 }
 
 function imageType(content: Buffer): string {
