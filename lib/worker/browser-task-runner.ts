@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { BrowserClosedError } from '../automation/browser/browser-closed-error.js';
 import type { BrowserLease, BrowserProvider } from '../automation/runner/browser-provider.js';
+import type { RunAutomationOptions } from '../automation/runner/run-automation.js';
 import type { RunServices } from '../automation/runner/run-services.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -22,6 +23,8 @@ export type BrowserTaskRunnerOptions = {
   retryBaseDelayMs?: number;
   /** How long a stopped run may take to wrap up before it is let go (tests shorten it). */
   wrapUpMs?: number;
+  /** Told of each step as it ends (the CLI's progress lines). */
+  onStep?: RunAutomationOptions['onStep'];
 };
 
 const DEFAULT_RETRY_BASE_DELAY_MS = 10_000;
@@ -73,7 +76,16 @@ export function createBrowserTaskRunner(options: BrowserTaskRunnerOptions): Task
             return outcomeAfterStop(endedOutcome('failed', 'The task was stopped before its browser started'), signal);
           }
           const outcome = await runGuarded(lease, signal, wrapUpMs, logger, (runSignal) =>
-            runAutomation({ task, automation, browser: lease.browser, logger, signal: runSignal, downloadTimeoutSeconds: options.downloadTimeoutSeconds, services: options.services }),
+            runAutomation({
+              task,
+              automation,
+              browser: lease.browser,
+              logger,
+              signal: runSignal,
+              downloadTimeoutSeconds: options.downloadTimeoutSeconds,
+              services: options.services,
+              ...(options.onStep ? { onStep: options.onStep } : {}),
+            }),
           );
           // Whatever hung (a page, a renderer) must not reach the next task: start from a new browser.
           if (signal?.aborted) await browserProvider.recycle();
