@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RecordingInvalidError } from '../lib/errors.js';
 import { createWorkerHandler } from '../lib/http/worker-handler.js';
 import { parseJsonBody, validateBody } from '../lib/http/parse-json-body.js';

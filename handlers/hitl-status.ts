@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createWorkerHandler } from '../lib/http/worker-handler.js';
 import { jsonResponse } from '../lib/http/responses.js';
 import { ValidationError } from '../lib/errors.js';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const USAGE = 'usage: npm run invoke -- [<handler name or path>] events/<name>.json';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { parseDotenv } from './dotenv.js';
 import { modelRouteProblem } from '../llm/model-route.js';

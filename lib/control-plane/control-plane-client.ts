@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, ControlPlaneRejectedError, errorMessage } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import { problemsFromZod } from '../http/problems.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, errorMessage } from '../errors.js';
 
 /** The v3 task-metadata endpoint ECS serves to every task (used when the v4 variable is absent). */

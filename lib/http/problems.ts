@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Problem } from '../errors.js';
 
 /** `['input_parameters', 'name', 0]` → `input_parameters.name[0]`. */

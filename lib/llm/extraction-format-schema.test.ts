@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CORPUS_DIR, listCorpusFiles } from '../../infra/local/corpus-outcome.js';
 import { type FormatType, parseFormatType } from '../schemas/automation/format-type.js';
 import {

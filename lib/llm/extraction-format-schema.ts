@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FormatField, type FormatType, parseFormatType } from '../schemas/automation/format-type.js';
 import { formatPath, type SchemaProblem, toProblems } from '../schemas/automation/problems.js';
 

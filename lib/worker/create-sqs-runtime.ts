@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { AppError } from '../errors.js';
@@ -18,7 +18,7 @@ const LAMBDA_OUTBOX_DIR = '/tmp/optexity-outbox/api';
  * Wires the SQS runtime from settings. It needs no browser: the API functions that use it stay
  * free of playwright-core, and only the task-runner function carries Chromium.
  */
-export function createSqsRuntimeFromSettings(settings: Settings, options: { logger: Logger; sqs?: SQSClient }): WorkerRuntime {
+export async function createSqsRuntimeFromSettings(settings: Settings, options: { logger: Logger; sqs?: SQSClient }): Promise<WorkerRuntime> {
   if (!settings.TASK_QUEUE_URL) throw new AppError('CONFIG_INVALID', 'TASK_QUEUE_URL: required with WORKER_RUNTIME=sqs');
   const controlPlane = createControlPlaneClient({ settings });
   const outbox = new Outbox({
@@ -31,7 +31,8 @@ export function createSqsRuntimeFromSettings(settings: Settings, options: { logg
   void outbox.start().catch((error: unknown) => options.logger.error('outbox could not be opened', { error }));
   const capabilities = capabilitiesFromSettings(settings);
   return createSqsRuntime({
-    sqs: options.sqs ?? new SQSClient({}),
+    // Imported here, not at the top: see loadSqsCommands in sqs-runtime.ts.
+    sqs: options.sqs ?? new (await import('@aws-sdk/client-sqs')).SQSClient({}),
     queueUrl: settings.TASK_QUEUE_URL,
     controlPlane,
     acceptTask: (task) => acceptTask(task, capabilities),

@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { errorMessage, ValidationError } from '../errors.js';
 import type { ControlPlaneClient } from '../control-plane/control-plane-client.js';
 import type { Logger } from '../log/logger.js';
@@ -8,6 +8,13 @@ import type { Outbox } from './outbox/outbox.js';
 import { reportTaskRefused } from './report-task.js';
 import type { AcceptedTask } from './task-runner.js';
 import type { AllocationResult, HealthReport, WorkerRuntime } from './worker-runtime.js';
+
+/**
+ * The SDK's commands, loaded on first use: the Lambda runtime provides @aws-sdk/client-sqs
+ * (template.yaml leaves it out of the bundles), and loading it only when a request needs the
+ * queue keeps the functions' cold start short.
+ */
+const loadSqsCommands = () => import('@aws-sdk/client-sqs');
 
 /** Lambda API functions have no child process; the control plane gets 0, as from a lone worker. */
 const CHILD_PROCESS_ID = '0';
@@ -65,6 +72,7 @@ export function createSqsRuntime(options: SqsRuntimeOptions): WorkerRuntime {
     accepted.task.status = 'allocated';
     accepted.task.allocated_at = now().toISOString();
     try {
+      const { SendMessageCommand } = await loadSqsCommands();
       await options.sqs.send(
         new SendMessageCommand({
           QueueUrl: options.queueUrl,
@@ -112,6 +120,7 @@ export function createSqsRuntime(options: SqsRuntimeOptions): WorkerRuntime {
 
     async health(): Promise<HealthReport> {
       try {
+        const { GetQueueAttributesCommand } = await loadSqsCommands();
         const { Attributes: attributes = {} } = await options.sqs.send(
           new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
         );

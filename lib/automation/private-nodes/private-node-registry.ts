@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Logger } from '../../log/logger.js';
 
 /** What a handler may use while it runs: the page commands act on, and the task's folders. */

@@ -5,7 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { launchTestBrowser } from '../../../test/support/browser.js';
 import { sendJson, startPageServer, type PageServer } from '../../../test/support/page-server.js';
 import { recording, runRecording } from '../../../test/support/run-recording.js';

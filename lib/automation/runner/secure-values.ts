@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SecureParameter } from '../../schemas/automation/parameters.js';
 import type { Task } from '../../schemas/wire/task.js';
 import type { AwsSecretReader } from '../../secrets/aws-secrets-manager.js';

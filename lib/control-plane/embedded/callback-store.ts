@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One row per task whose result the control plane delivers to a callback receiver. The row is

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Settings } from '../../config/settings.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';

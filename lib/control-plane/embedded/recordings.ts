@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, RecordingInvalidError, ValidationError } from '../../errors.js';
 import { recordingOf } from '../../automation/recording-of.js';
 import { BASE_CAPABILITIES, type WorkerCapabilities } from '../../automation/worker-capabilities.js';

@@ -7,7 +7,7 @@ import { problemsFromZod } from '../../http/problems.js';
 import { presentedApiKey, requireApiKey } from '../../http/require-api-key.js';
 import { jsonResponse, type HttpResult } from '../../http/responses.js';
 import type { Logger } from '../../log/logger.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CallbackDelivery } from './callback-delivery.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { IdempotencyStore } from './idempotency-store.js';

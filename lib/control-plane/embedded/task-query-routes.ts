@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../../errors.js';
 import type { Route } from '../../http/node-server.js';
 import { jsonResponse, rawResponse } from '../../http/responses.js';

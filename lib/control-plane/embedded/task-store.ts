@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskStatus } from '../../schemas/wire/task.js';
 import { createCallbackStore } from './callback-store.js';
 import { createIdempotencyStore } from './idempotency-store.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from '../../http/node-server.js';
 import { validateBody } from '../../http/parse-json-body.js';
 import { jsonResponse } from '../../http/responses.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordingOf } from '../../automation/recording-of.js';
 import { validateRecording } from '../../automation/validate-recording.js';
 import { capabilitiesFromSettings } from '../../automation/worker-capabilities.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Master mode: the registered workers (one row per ECS task ARN) and the task-side statements

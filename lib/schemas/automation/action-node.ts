@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AssertionAction } from './assertion-action.js';
 import { ExtractionAction } from './extraction-action.js';
 import { InteractionAction } from './interaction-action.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LLM_EXTRACTION_FIELDS, NonBlankScript } from './extraction-sub-actions.js';
 import { EVEN_WITH_NESTED_PROBLEMS, nullOr, requireExactlyOne } from './schema-helpers.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bakeDefaultOutputNames } from './bake-output-names.js';
 import { NodeList, TypedNodeList } from './nodes.js';
 import { Parameters } from './parameters.js';

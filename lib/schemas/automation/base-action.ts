@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nullOr } from './schema-helpers.js';
 
 /** Python `int(x)` for the scalar JSON values a recording can hold, or null when it raises. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckedFormat, checkNamesInFormat, UncheckedFormat } from './format-field.js';
 import { nullOr } from './schema-helpers.js';
 

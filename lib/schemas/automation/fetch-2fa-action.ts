@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVEN_WITH_NESTED_PROBLEMS, requireExactlyOne } from './schema-helpers.js';
 
 /** Dec-2025 only: a code read from a Gmail inbox by subject. */

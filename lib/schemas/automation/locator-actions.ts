@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BASE_ACTION_FIELDS, checkBaseAction, effectiveCommand, normalizeCommand } from './base-action.js';
 import { KEY_NAMES } from './key-names.js';
 import { EVEN_WITH_NESTED_PROBLEMS, newDownloadFilename, nullOr } from './schema-helpers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckedFormat, checkNamesInFormat } from './format-field.js';
 import { LLM_MODEL_FIELDS } from './extraction-sub-actions.js';
 import { EVEN_WITH_NESTED_PROBLEMS, nullOr } from './schema-helpers.js';

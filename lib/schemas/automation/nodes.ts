@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActionNode } from './action-node.js';
 import { migrateNodeList } from './migrate-old-nodes.js';
 import { EVEN_WITH_NESTED_PROBLEMS, isPythonIdentifier, nullOr } from './schema-helpers.js';

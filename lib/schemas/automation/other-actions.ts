@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nullOr } from './schema-helpers.js';
 
 /** Python source defining `async def code_fn(page)`, run by the original in-process. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OVERLAY_POPUP_PROMPT } from './overlay-popup-prompt.js';
 import { EVEN_WITH_NESTED_PROBLEMS, newDownloadFilename, nullOr, requireExactlyOne } from './schema-helpers.js';
 

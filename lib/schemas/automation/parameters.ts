@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVEN_WITH_NESTED_PROBLEMS, isPythonIdentifier, isRecord, requireExactlyOne } from './schema-helpers.js';
 
 const SECRET_TYPE = z.enum(['raw', 'totp_secret']).default('raw');

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { isPythonIdentifier, quoteList } from './schema-helpers.js';
 
 export interface SchemaProblem {

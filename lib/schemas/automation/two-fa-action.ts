@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nullOr } from './schema-helpers.js';
 
 export const EmailTwoFaAction = z.object({

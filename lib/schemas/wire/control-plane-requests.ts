@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwareDateTime, ParameterValues } from './primitives.js';
 import { CallbackUrl } from './task.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ParameterValues, SecureParameterValues } from './primitives.js';
 
 /** Body of `POST /inference`, field for field as the original's current revision. */

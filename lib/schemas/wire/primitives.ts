@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A timestamp that carries its timezone (`Z` or `+hh:mm`), as the original requires. */
 export const AwareDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a timezone' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwareDateTime, ParameterValues, SecureParameterValues } from './primitives.js';
 import { pythonJsonDumps } from '../../python/python-json.js';
 

@@ -1,5 +1,5 @@
 import { readFile, rm, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createTarGz } from '../../artifacts/tar-gz.js';
 import type { ControlPlaneClient } from '../../control-plane/control-plane-client.js';
 import type { Logger } from '../../log/logger.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The reports a task ends with, in the order they are sent (spec §2.1, current revision). */
 export const REPORT_KINDS = ['start_task', 'save_output_data', 'upload_files', 'save_trajectory', 'complete_task', 'initiate_callback', 'remove_task_files'] as const;

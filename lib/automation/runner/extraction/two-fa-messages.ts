@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Settings } from '../../../config/settings.js';
 
 /** One message a 2FA code may be in, as the control plane lists them. */

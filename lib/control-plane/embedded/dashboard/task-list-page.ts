@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASK_STATUSES, TaskStatus } from '../../../schemas/wire/task.js';
 import type { TaskRecord, TaskStore } from '../task-store.js';
 import { durationOf, shortText, shortTime } from './format.js';

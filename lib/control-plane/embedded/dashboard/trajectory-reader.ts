@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StepSummary } from '../../../automation/runner/step-summary.js';
 import { STEPS_FILE } from '../../../automation/runner/step-summary.js';
 import { relativePathOf } from '../safe-names.js';
