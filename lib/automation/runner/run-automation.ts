@@ -15,7 +15,7 @@ import { runNodes } from './run-nodes.js';
 import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
 import type { RunState } from './run-state.js';
 import { writeStepFiles } from './step-files.js';
-import { maskSecureValues } from './step-list.js';
+import { maskSecureValues } from './mask-secure-values.js';
 import { resolveSecureValues } from './secure-values.js';
 import { TRACE_FILE, type StepSummary } from './step-summary.js';
 import { fileLimits } from './file-limits.js';

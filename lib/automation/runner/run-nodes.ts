@@ -8,7 +8,7 @@ import { countLocatorMatches } from './count-locator-matches.js';
 import { resolveLocator } from './resolve-locator.js';
 import { runActionNode } from './run-action-node.js';
 import { runPrivateNode } from './run-private-node.js';
-import { maskSecureValues } from './step-list.js';
+import { maskSecureValues } from './mask-secure-values.js';
 import { fileLimits } from './file-limits.js';
 import { currentPage, expressionScope, throwIfAborted, variableSources, type RunState } from './run-state.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunState } from './run-state.js';
-import { maskSecureValues } from './step-list.js';
+import { MASK, maskSecureValues } from './mask-secure-values.js';
 
 export type BrowserSnapshot = { url: string; title: string; screenshot: Buffer | null };
 
@@ -39,7 +39,7 @@ export async function writeStepFiles(state: RunState, step: StepRecord): Promise
       token_usage: { ...state.tokenUsage },
     }),
     json('input_parameters.json', state.task.input_parameters),
-    json('secure_parameters.json', Object.fromEntries(Object.keys(state.secure).map((name) => [name, '********']))),
+    json('secure_parameters.json', Object.fromEntries(Object.keys(state.secure).map((name) => [name, MASK]))),
     json('generated_variables.json', state.generated),
     json('output_data.json', state.outputData.map(({ screenshot: _shot, ...rest }) => rest)),
   ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actionCommand, maskSecureValues } from './step-list.js';
+import { maskSecureValues } from './mask-secure-values.js';
+import { actionCommand } from './step-list.js';
 
 describe('the step list', () => {
   it('masks every secure value of 3 characters or more, longest first', () => {

@@ -1,5 +1,6 @@
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { maskSecureValues } from './mask-secure-values.js';
 import type { RunState } from './run-state.js';
 import { stepDirectory } from './step-files.js';
 import { STEPS_FILE, type StepOutcome, type StepSummary, type StepsFile } from './step-summary.js';
@@ -19,25 +20,6 @@ export type StepEnd = {
   /** Whether the step's screenshot.png was written. */
   screenshot: boolean;
 };
-
-const MASK = '********';
-
-/**
- * Replaces every secure value in `text` by a mask. Values under 3 characters are left alone:
- * masking them would blank out ordinary letters all over the locator and hide nothing.
- */
-export function maskSecureValues(text: string, secure: Record<string, string[]>): string {
-  const values = Object.values(secure)
-    .flat()
-    .filter((value) => typeof value === 'string' && value.length >= 3)
-    // A value put in a URL (a go_to_url, a form sent by GET) shows up percent- or form-encoded.
-    .flatMap((value) => [...new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)])])
-    // Longest first, so a value containing another is masked whole.
-    .sort((a, b) => b.length - a.length);
-  let masked = text;
-  for (const value of values) masked = masked.split(value).join(MASK);
-  return masked;
-}
 
 /** The `command` of the action's sub-action (e.g. interaction_action.click_element.command), if any. */
 export function actionCommand(action: unknown, kind: string): string | null {

@@ -8,7 +8,7 @@ import { fetchFile } from './fetch-file.js';
 import { requireFileName } from '../../limits/file-names.js';
 import { currentPage, type RunState } from '../run-state.js';
 import { isTimeoutError, sleep } from '../wait.js';
-import { maskSecureValues } from '../step-list.js';
+import { maskSecureValues } from '../mask-secure-values.js';
 import { errorMessage } from '../../../errors.js';
 import { requirePlaywrightKey } from './key-names.js';
 

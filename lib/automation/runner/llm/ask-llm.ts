@@ -5,6 +5,7 @@ import type { AnswerFormat } from '../../../llm/extraction-format-schema.js';
 import { LlmCallError, type LlmReply } from '../../../llm/llm-client.js';
 import { addTokenUsage } from '../../../llm/token-usage.js';
 import type { RunState } from '../run-state.js';
+import { maskSecureValues } from '../mask-secure-values.js';
 import { stepDirectory } from '../step-files.js';
 import { llmUnavailable } from '../step-needs.js';
 
@@ -42,7 +43,7 @@ export class LlmStepError extends Error {
 export async function askLlm(state: RunState, asked: LlmQuestion): Promise<StepLlmReply> {
   const missing = llmUnavailable(state, asked.what, asked.model);
   if (missing) throw missing;
-  const mask = secretMasker(state.secure);
+  const mask = (text: string) => maskSecureValues(text, state.secure);
   const question = { ...asked, prompt: mask(asked.prompt), snapshot: asked.snapshot === undefined ? undefined : mask(asked.snapshot) };
   const files = await stepFiles(state);
   const writes: Promise<void>[] = [writeFile(files.prompt, `${question.system}\n\n${question.prompt}\n`)];
@@ -99,11 +100,3 @@ function writeJson(path: string, value: unknown): Promise<void> {
   return writeFile(path, JSON.stringify(value, null, 2));
 }
 
-/** Values shorter than this are not masked: `1` or `no` would blank out half the page. */
-const MIN_MASKED_LENGTH = 3;
-
-function secretMasker(secure: Record<string, string[]>): (text: string) => string {
-  const values = [...new Set(Object.values(secure).flat())].filter((value) => value.length >= MIN_MASKED_LENGTH).sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
-  return (text) => values.reduce((masked, value) => masked.replaceAll(value, '********'), text);
-}
