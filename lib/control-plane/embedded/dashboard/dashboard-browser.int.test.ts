@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser } from '../../../../test/support/browser.js';
 import { simpleAutomation, startTestControlPlane, TEST_API_KEY, type TestControlPlane } from '../../../../test/support/control-plane.js';
-import { completeTask, createTask, startTask, stepsFixture, trajectoryArchive, uploadTrajectory } from './dashboard-fixtures.js';
+import { completeTask, createTask, startTask, stepsFixture, trajectoryArchive, uploadTrajectory } from '../../../../test/support/dashboard-fixtures.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/dashboard/', import.meta.url));
 const EXAMPLE_RECORDINGS = fileURLToPath(new URL('../../../../automations/', import.meta.url));

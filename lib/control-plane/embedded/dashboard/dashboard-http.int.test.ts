@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyOf, simpleAutomation, startTestControlPlane, TEST_API_KEY, TINY_PNG_BASE64, type TestControlPlane } from '../../../../test/support/control-plane.js';
-import { completeTask, createTask, startTask, stepsFixture, trajectoryArchive, uploadTrajectory } from './dashboard-fixtures.js';
+import { completeTask, createTask, startTask, stepsFixture, trajectoryArchive, uploadTrajectory } from '../../../../test/support/dashboard-fixtures.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 

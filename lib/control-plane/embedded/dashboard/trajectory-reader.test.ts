@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TINY_PNG_BASE64 } from '../../../../test/support/control-plane.js';
-import { stepsFixture, trajectoryArchive } from './dashboard-fixtures.js';
+import { stepsFixture, trajectoryArchive } from '../../../../test/support/dashboard-fixtures.js';
 import { hasLogsEntry, readLogsEntry, readSteps } from './trajectory-reader.js';
 
 const png = Buffer.from(TINY_PNG_BASE64, 'base64');

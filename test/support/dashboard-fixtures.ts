@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTarGz } from '../../../artifacts/tar-gz.js';
-import type { StepsFile } from '../../../automation/runner/step-summary.js';
-import { TokenUsage } from '../../../schemas/wire/control-plane-requests.js';
-import { InferenceRequest } from '../../../schemas/wire/inference-request.js';
-import type { TestControlPlane } from '../../../../test/support/control-plane.js';
+import { createTarGz } from '../../lib/artifacts/tar-gz.js';
+import type { StepsFile } from '../../lib/automation/runner/step-summary.js';
+import { TokenUsage } from '../../lib/schemas/wire/control-plane-requests.js';
+import { InferenceRequest } from '../../lib/schemas/wire/inference-request.js';
+import type { TestControlPlane } from './control-plane.js';
 
 /** Test helpers: tasks created and reported through the real routes, as a worker would. */
 
