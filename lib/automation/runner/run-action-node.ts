@@ -12,7 +12,7 @@ import { runLlmAssertion } from './llm/run-llm-assertion.js';
 import { runLlmQuery } from './llm/run-llm-query.js';
 import { countLocator, setVariable } from './misc-actions.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
-import { sleepForPageToLoad } from './sleep-for-page-load.js';
+import { waitAfterStep, watchStep, type StepWatch } from './sleep-for-page-load.js';
 import { writeStepFiles, type BrowserSnapshot } from './step-files.js';
 import { actionCommand, recordStep } from './step-list.js';
 import { substituteActionNode } from './substitute-action-node.js';
@@ -31,12 +31,15 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
   const kind = actionKindOf(node);
   const nodePath = state.nodePath;
   await state.trace.group(stepLabel(stepIndex, kind, nodePath));
+  let navigation: StepWatch | undefined;
   try {
     const startedAt = new Date();
     const outputsBefore = state.outputData.length;
     const action = substituteActionNode(node, variableSources(state));
-    const snapshot = await snapshotPage(currentPage(state));
+    const page = currentPage(state);
+    const snapshot = await snapshotPage(state, page);
     const pagesBefore = state.context.pages().length;
+    navigation = watchStep(page, state.pages);
     let failure: unknown;
     try {
       await dispatch(state, action);
@@ -45,10 +48,7 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
       throw error;
     } finally {
       const completedAt = new Date();
-      const wrote = await writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) }).then(
-        () => true,
-        (error: unknown) => (state.logger.error('could not write step files', { step_index: stepIndex, error }), false),
-      );
+      writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) });
       const step = await recordStep(state, {
         stepIndex,
         nodePath,
@@ -59,7 +59,7 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
         failure,
         url: snapshot.url,
         title: snapshot.title,
-        screenshot: wrote && snapshot.screenshot !== null,
+        screenshot: snapshot.screenshot !== null,
       });
       state.logger.info('step finished', {
         step_index: stepIndex,
@@ -71,8 +71,9 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
       });
     }
     if (node.expect_new_tab) await waitForNewTab(state, pagesBefore, node.max_new_tab_wait_time);
-    else await sleepForPageToLoad(currentPage(state), node.end_sleep_time, state.signal);
+    else await waitAfterStep(state.context, navigation, node.end_sleep_time, state.signal);
   } finally {
+    navigation?.stop();
     await state.trace.endGroup();
   }
 }
@@ -102,11 +103,18 @@ async function dispatch(state: RunState, node: ActionNode): Promise<void> {
   throw new Error(`${state.nodePath}: ${actionKindOf(node)} is not supported by this worker`);
 }
 
-/** The viewport as the step began; a page that cannot be captured still gets its url. */
-async function snapshotPage(page: Page): Promise<BrowserSnapshot> {
+/** A page paints its first frame shortly after it loads; a screenshot would take as long. */
+export const FIRST_FRAME_WAIT_MS = 150;
+
+/**
+ * The page as the step began: its latest painted frame (page-sessions.ts), or a screenshot when it
+ * has painted none yet; a page that cannot be captured still gets its url.
+ */
+async function snapshotPage(state: RunState, page: Page): Promise<BrowserSnapshot> {
   // The url first: a screenshot waits out a navigation in flight, and the step began here.
   const url = page.url();
-  const screenshot = await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null);
+  // Short: a navigation in flight holds a screenshot up, and the next frame will show its page.
+  const screenshot = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 2_000 }).catch(() => null));
   const title = await page.title().catch(() => '');
   return { url, title, screenshot };
 }

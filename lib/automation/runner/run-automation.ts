@@ -11,6 +11,7 @@ import { recordDialogs } from './dialog-log.js';
 import { goToUrl } from './interaction/page-actions.js';
 import { NetworkLog } from './network-log.js';
 import { DownloadCapture } from './download-capture.js';
+import { FIRST_FRAME_WAIT_MS } from './run-action-node.js';
 import { runNodes } from './run-nodes.js';
 import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
 import type { RunState } from './run-state.js';
@@ -19,6 +20,8 @@ import { maskSecureValues } from './mask-secure-values.js';
 import { resolveSecureValues } from './secure-values.js';
 import { TRACE_FILE, type StepSummary } from './step-summary.js';
 import { fileLimits } from './file-limits.js';
+import { backgroundWrites } from './background-writes.js';
+import { startPageSessions } from './page-sessions.js';
 import { startTrace, stepLabel } from './trace.js';
 
 export type RunAutomationOptions = {
@@ -52,6 +55,8 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   if (options.signal?.aborted) closeOnStop();
   const services = options.services ?? DEFAULT_RUN_SERVICES;
   const trace = await startTrace(context, services.trace !== false, logger);
+  // Before the first page opens, so that every page of the run is cast from its first paint.
+  const pages = startPageSessions(context, logger);
   const paths = taskPaths(task);
   const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex, maxBytes: fileLimits(services).maxDownloadBytes });
   const state: RunState = {
@@ -79,6 +84,8 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     skippedSteps: new Set(),
     onStep: options.onStep,
     trace,
+    pages,
+    files: backgroundWrites(logger),
   };
   const dialogs = recordDialogs(state);
   let status: TaskRunOutcome['status'] = 'success';
@@ -123,6 +130,9 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     options.signal?.removeEventListener('abort', closeOnStop);
     // Before the close, which would discard it; a failed run's trace is the one most worth having.
     await mkdir(paths.logsDirectory, { recursive: true }).catch(() => {});
+    await pages.stop();
+    // The trajectory is packed from these files once the run has returned.
+    await state.files.settled();
     await trace.stop(keepsTrace(state) ? join(paths.logsDirectory, TRACE_FILE) : null);
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
     await trace.cleanUp();
@@ -151,10 +161,11 @@ async function finalStep(state: RunState, takeScreenshot: boolean): Promise<stri
   state.stepIndex += 1;
   await state.trace.group(stepLabel(state.stepIndex, 'final_screenshot', 'final'));
   const startedAt = new Date();
-  const viewport = await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null);
+  // The page's latest frame, as for every step; the full-page screenshot is the one reported.
+  const viewport = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null));
   const full = takeScreenshot ? await page.screenshot({ type: 'png', fullPage: true, timeout: 30_000 }).catch(() => null) : null;
   const title = await page.title().catch(() => '');
-  await writeStepFiles(state, {
+  writeStepFiles(state, {
     stepIndex: state.stepIndex,
     tryIndex: 0,
     startedAt,
@@ -162,7 +173,7 @@ async function finalStep(state: RunState, takeScreenshot: boolean): Promise<stri
     snapshot: { url: page.url(), title, screenshot: viewport },
     node: null,
     newOutputs: [],
-  }).catch((error: unknown) => state.logger.error('could not write the final step files', { error }));
+  });
   await state.trace.endGroup();
   return full ? full.toString('base64') : null;
 }

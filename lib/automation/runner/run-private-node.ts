@@ -63,7 +63,7 @@ async function runPrivateStep(state: RunState, node: PrivateNode, stepIndex: num
   } finally {
     const completedAt = new Date();
     const snapshot = { url: page.url(), title: await page.title().catch(() => ''), screenshot: null };
-    await writeStepFiles(state, {
+    writeStepFiles(state, {
       stepIndex,
       tryIndex: 0,
       startedAt,
@@ -72,7 +72,7 @@ async function runPrivateStep(state: RunState, node: PrivateNode, stepIndex: num
       // The handler name only: inputs may hold secure values once substituted.
       node: { type: 'private_node', handler: node.handler },
       newOutputs: state.outputData.slice(outputsBefore),
-    }).catch((error: unknown) => state.logger.error('could not write step files', { step_index: stepIndex, error }));
+    });
     const step = await recordStep(state, { stepIndex, nodePath, action, command: null, startedAt, completedAt, failure, url: snapshot.url, title: snapshot.title, screenshot: false });
     state.logger.info('step finished', {
       step_index: stepIndex,

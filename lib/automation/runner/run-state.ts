@@ -10,6 +10,8 @@ import type { NetworkLog } from './network-log.js';
 import type { RunServices } from './run-services.js';
 import type { TokenUsage } from '../../llm/token-usage.js';
 import type { StepSummary } from './step-summary.js';
+import type { BackgroundWrites } from './background-writes.js';
+import type { PageSessions } from './page-sessions.js';
 import type { RunTrace } from './trace.js';
 
 /** Everything one run of an automation reads and writes, passed to every node and action. */
@@ -49,6 +51,10 @@ export type RunState = {
   readonly onStep: ((step: StepSummary) => void) | undefined;
   /** The run's Playwright trace; each step is a group in it. */
   readonly trace: RunTrace;
+  /** Our DevTools session on each page: its latest frame, what a step asked of it. */
+  readonly pages: PageSessions;
+  /** The step folders and steps.json, written behind the steps. */
+  readonly files: BackgroundWrites;
 };
 
 /** The page commands run on: always the last opened tab, as in the original. */

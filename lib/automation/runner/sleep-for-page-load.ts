@@ -1,19 +1,96 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { PageSessions } from './page-sessions.js';
 import { isTimeoutError, sleep } from './wait.js';
 
 /**
- * The original's end_sleep_time: an upper bound on waiting for the page's load event, not a
- * fixed sleep. A short pause first lets a click start its navigation.
+ * What a step asked of its page: a navigation of the main frame (announced by the page while it
+ * handled the input, or started by the browser as page.goto does) or a new window. Most steps
+ * (fill, check, select, a click that only changes the page) ask for neither and owe no wait,
+ * where the original pauses and checks for a page load after every interaction.
  */
-export async function sleepForPageToLoad(page: Page, seconds: number, signal?: AbortSignal): Promise<void> {
-  if (seconds <= 0) return;
-  const pause = Math.min(0.1, seconds);
-  await sleep(pause * 1000, signal);
-  const rest = seconds - pause;
-  // A zero timeout means "no timeout" to Playwright: never pass one.
-  if (rest <= 0) return;
+export type StepWatch = {
+  readonly page: Page;
+  /** Resolves when the main frame commits a new document (never, when it does not). */
+  readonly committed: Promise<void>;
+  asked(): { navigation: boolean; window: boolean };
+  stop(): void;
+};
+
+export function watchStep(page: Page, sessions: PageSessions): StepWatch {
+  const before = sessions.signals(page);
+  let started = false;
+  let commit: () => void = () => {};
+  const committed = new Promise<void>((resolve) => (commit = resolve));
+  const onRequest = (request: Request) => {
+    if (request.isNavigationRequest() && frameOf(request) === page.mainFrame()) started = true;
+  };
+  const onNavigated = (frame: ReturnType<Page['mainFrame']>) => {
+    if (frame !== page.mainFrame()) return;
+    started = true;
+    commit();
+  };
+  page.on('request', onRequest);
+  page.on('framenavigated', onNavigated);
+  return {
+    page,
+    committed,
+    asked() {
+      const after = sessions.signals(page);
+      // A page without its session may have asked for anything: wait as the original does.
+      if (before === null || after === null) return { navigation: true, window: true };
+      return { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
+    },
+    stop() {
+      page.off('request', onRequest);
+      page.off('framenavigated', onNavigated);
+    },
+  };
+}
+
+/** A service worker's request has no frame: Playwright throws rather than answer null. */
+function frameOf(request: Request): ReturnType<Page['mainFrame']> | null {
   try {
-    await page.waitForLoadState('load', { timeout: rest * 1000 });
+    return request.frame();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The original's end_sleep_time after a step: an upper bound on waiting for the page's load
+ * event, not a fixed sleep, and only for a step that asked for a new page. A new window is given
+ * the time to open; a navigation pauses at most 0.1 s for its document to commit (a slow
+ * server's answer is not awaited: the next step's own waits find its elements), then the load
+ * event is awaited.
+ */
+export async function waitAfterStep(context: BrowserContext, watch: StepWatch, seconds: number, signal?: AbortSignal): Promise<void> {
+  if (seconds <= 0) return;
+  const asked = watch.asked();
+  if (asked.window && lastPage(context) === watch.page) {
+    await context.waitForEvent('page', { timeout: seconds * 1000 }).catch(() => {});
+  }
+  const page = lastPage(context);
+  if (!page) return;
+  // A step that opened a tab or closed one goes on on another page: its load is waited for.
+  if (page !== watch.page) return sleepForPageToLoad(page, seconds, signal);
+  if (asked.navigation) return sleepForPageToLoad(page, seconds, signal, watch.committed);
+}
+
+function lastPage(context: BrowserContext): Page | undefined {
+  return context.pages().at(-1);
+}
+
+/** Waits at most `seconds` for the page's load event, after a pause of at most 0.1 s (or until `committed`). */
+export async function sleepForPageToLoad(page: Page, seconds: number, signal?: AbortSignal, committed?: Promise<void>): Promise<void> {
+  if (seconds <= 0) return;
+  const started = performance.now();
+  const pause = sleep(Math.min(0.1, seconds) * 1000, signal);
+  await (committed ? Promise.race([pause, committed]) : pause);
+  const rest = seconds * 1000 - (performance.now() - started);
+  // A zero timeout means "no timeout" to Playwright: never pass one.
+  if (rest < 1) return;
+  try {
+    await page.waitForLoadState('load', { timeout: rest });
   } catch (error) {
     if (!isTimeoutError(error) && !isClosedError(error)) throw error;
   }

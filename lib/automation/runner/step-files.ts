@@ -20,35 +20,39 @@ export type StepRecord = {
 /**
  * The original's per-step folder `logs/step_{N}/`: state.json, screenshot.png, the node, the
  * variables and the outputs so far. Secure parameter values are written as their names only.
+ * The contents are taken now and written behind the run (background-writes.ts).
  */
-export async function writeStepFiles(state: RunState, step: StepRecord): Promise<void> {
+export function writeStepFiles(state: RunState, step: StepRecord): void {
   const dir = stepDirectory(state, step.stepIndex);
-  await mkdir(dir, { recursive: true });
-  const downloadedFiles = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
-  const json = (name: string, value: unknown) => writeFile(join(dir, name), JSON.stringify(value, null, 2));
-  const writes: Promise<void>[] = [
-    json('state.json', {
-      // The page's address and title may carry a secret (a token in a query string).
-      title: maskSecureValues(step.snapshot.title, state.secure),
-      url: maskSecureValues(step.snapshot.url, state.secure),
-      step_index: step.stepIndex,
-      try_index: step.tryIndex,
-      started_at: step.startedAt.toISOString(),
-      completed_at: step.completedAt.toISOString(),
-      downloaded_files: downloadedFiles,
-      token_usage: { ...state.tokenUsage },
-    }),
-    json('input_parameters.json', state.task.input_parameters),
-    json('secure_parameters.json', Object.fromEntries(Object.keys(state.secure).map((name) => [name, MASK]))),
-    json('generated_variables.json', state.generated),
-    json('output_data.json', state.outputData.map(({ screenshot: _shot, ...rest }) => rest)),
+  const json = (value: unknown) => JSON.stringify(value, null, 2);
+  const files: [string, string | Buffer][] = [
+    ['input_parameters.json', json(state.task.input_parameters)],
+    ['secure_parameters.json', json(Object.fromEntries(Object.keys(state.secure).map((name) => [name, MASK])))],
+    ['generated_variables.json', json(state.generated)],
+    ['output_data.json', json(state.outputData.map(({ screenshot: _shot, ...rest }) => rest))],
   ];
-  if (step.node !== null) writes.push(json('action_node.json', step.node));
-  if (step.snapshot.screenshot) writes.push(writeFile(join(dir, 'screenshot.png'), step.snapshot.screenshot));
+  if (step.node !== null) files.push(['action_node.json', json(step.node)]);
+  if (step.snapshot.screenshot) files.push(['screenshot.png', step.snapshot.screenshot]);
   for (const output of step.newOutputs) {
-    if (output.screenshot) writes.push(writeFile(join(dir, `screenshot_${safeName(output.screenshot.filename)}.png`), Buffer.from(output.screenshot.base64, 'base64')));
+    if (output.screenshot) files.push([`screenshot_${safeName(output.screenshot.filename)}.png`, Buffer.from(output.screenshot.base64, 'base64')]);
   }
-  await Promise.all(writes);
+  const stateJson = {
+    // The page's address and title may carry a secret (a token in a query string).
+    title: maskSecureValues(step.snapshot.title, state.secure),
+    url: maskSecureValues(step.snapshot.url, state.secure),
+    step_index: step.stepIndex,
+    try_index: step.tryIndex,
+    started_at: step.startedAt.toISOString(),
+    completed_at: step.completedAt.toISOString(),
+    token_usage: { ...state.tokenUsage },
+  };
+  state.files.add('step files', { step_index: step.stepIndex }, async () => {
+    await mkdir(dir, { recursive: true });
+    const downloadedFiles = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
+    const { token_usage, ...rest } = stateJson;
+    files.push(['state.json', json({ ...rest, downloaded_files: downloadedFiles, token_usage })]);
+    await Promise.all(files.map(([name, body]) => writeFile(join(dir, name), body)));
+  });
 }
 
 /** The folder of step `stepIndex`'s files; other writers (dialog-log.ts) add their own files to it. */

@@ -59,7 +59,7 @@ export async function recordStep(state: RunState, end: StepEnd): Promise<StepSum
     asked_llm: await exists(join(dir, 'final_prompt.txt')),
   };
   state.steps.push(step);
-  await writeStepsFile(state).catch((error: unknown) => state.logger.error('could not write the step list', { step_index: end.stepIndex, error }));
+  writeStepsFile(state, end.stepIndex);
   try {
     state.onStep?.(step);
   } catch (error) {
@@ -69,12 +69,15 @@ export async function recordStep(state: RunState, end: StepEnd): Promise<StepSum
 }
 
 /** Written aside then renamed, so a reader (the dashboard, a tail) never sees half a file. */
-async function writeStepsFile(state: RunState): Promise<void> {
+function writeStepsFile(state: RunState, stepIndex: number): void {
   const file = join(state.paths.logsDirectory, STEPS_FILE);
   const body: StepsFile = { steps: state.steps };
-  await mkdir(state.paths.logsDirectory, { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(body, null, 2));
-  await rename(`${file}.tmp`, file);
+  const text = JSON.stringify(body, null, 2);
+  state.files.add('the step list', { step_index: stepIndex }, async () => {
+    await mkdir(state.paths.logsDirectory, { recursive: true });
+    await writeFile(`${file}.tmp`, text);
+    await rename(`${file}.tmp`, file);
+  });
 }
 
 function exists(path: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { ExpectedDownloadFailedError } from '../downloads.js';
 import { LlmStepError } from '../llm/ask-llm.js';
 import { resolveLocator } from '../resolve-locator.js';
 import { currentPage, variableSources, type RunState } from '../run-state.js';
-import { sleep } from '../wait.js';
+import { isTimeoutError, sleep } from '../wait.js';
 
 export type TryOptions = { maxTries: number; timeoutSeconds: number };
 
@@ -31,13 +31,14 @@ export async function performWithRetry(state: RunState, command: string, tries: 
       continue;
     }
     try {
-      if (tryIndex === 0) await locator.waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => {});
-      if (!(await locator.isVisible())) {
+      const visible = tryIndex === 0 ? await becomesVisible(locator, timeoutMs) : await locator.isVisible();
+      if (!visible) {
         lastError = 'error: locator not visible';
         await sleep(timeoutMs, state.signal);
         continue;
       }
-      await locator.scrollIntoViewIfNeeded({ timeout: timeoutMs });
+      // No scrollIntoViewIfNeeded first, as the original does: the actions that need the element
+      // on screen (click, check, hover) scroll it there as part of their own actionability checks.
       await perform(locator, timeoutMs);
       return null;
     } catch (error) {
@@ -48,6 +49,17 @@ export async function performWithRetry(state: RunState, command: string, tries: 
     }
   }
   return lastError;
+}
+
+/** False when the wait runs out; any other failure (several matches, say) is the try's error. */
+function becomesVisible(locator: Locator, timeoutMs: number): Promise<boolean> {
+  return locator.waitFor({ state: 'visible', timeout: timeoutMs }).then(
+    () => true,
+    (error: unknown) => {
+      if (isTimeoutError(error)) return false;
+      throw error;
+    },
+  );
 }
 
 /** Playwright messages carry a call log after the first line; the first line says it all. */

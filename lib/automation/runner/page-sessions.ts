@@ -1,0 +1,86 @@
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Logger } from '../../log/logger.js';
+import { withDeadline } from './wait.js';
+
+/**
+ * A DevTools session of our own on every page of a run, for two things Playwright does not
+ * offer cheaply:
+ * - the latest frame each page painted (Chromium's screencast). A step's screenshot is the frame
+ *   on screen when the step began: it costs the step nothing, where a screenshot per step
+ *   (capture and PNG encoding of the whole viewport) costs more than most steps. Frames are PNG
+ *   at half the viewport's size and can lag the page by one paint; the final step still takes
+ *   a full-page screenshot.
+ * - what a step's action asked of the page: a navigation of its main frame or a new window.
+ *   The page announces both while it handles the input, so they have arrived by the time the
+ *   action's own call returns (Playwright's wait after a click relies on the same order), and a
+ *   step that asked for neither owes no wait after it.
+ */
+export type PageSessions = {
+  /**
+   * The page's latest frame as PNG; a page that has painted none yet (just opened) is given up
+   * to `waitMs` for its first. Null when none came.
+   */
+  latestFrame(page: Page, waitMs: number): Promise<Buffer | null>;
+  /** How many main-frame navigations and new windows the page has asked for so far; null: unknown (no session). */
+  signals(page: Page): PageSignals | null;
+  stop(): Promise<void>;
+};
+
+export type PageSignals = { navigations: number; windows: number };
+
+const FRAME_SIZE = { maxWidth: 960, maxHeight: 540 };
+
+type Watched = { session: CDPSession; frame: string | null; firstFrame: Promise<void>; signals: PageSignals; mainFrameId: string | null };
+
+/** Opens the session of every page the context has and opens; a page without one just has no frames. */
+export function startPageSessions(context: BrowserContext, logger: Logger): PageSessions {
+  const pages = new Map<Page, Watched>();
+  let stopped = false;
+  const watch = async (page: Page) => {
+    try {
+      const session = await context.newCDPSession(page);
+      let painted = () => {};
+      const entry: Watched = { session, frame: null, firstFrame: new Promise((resolve) => (painted = resolve)), signals: { navigations: 0, windows: 0 }, mainFrameId: null };
+      session.on('Page.screencastFrame', (event) => {
+        // Kept as the base64 it arrives in: only the frames a step uses are ever decoded.
+        entry.frame = event.data;
+        painted();
+        // Chromium sends the next frame only once this one is acknowledged.
+        session.send('Page.screencastFrameAck', { sessionId: event.sessionId }).catch(() => {});
+      });
+      session.on('Page.frameRequestedNavigation', (event) => {
+        if (event.frameId === entry.mainFrameId) entry.signals.navigations += 1;
+      });
+      session.on('Page.windowOpen', () => void (entry.signals.windows += 1));
+      if (stopped || page.isClosed()) return void session.detach().catch(() => {});
+      pages.set(page, entry);
+      page.once('close', () => pages.delete(page));
+      await session.send('Page.enable');
+      entry.mainFrameId = (await session.send('Page.getFrameTree')).frameTree.frame.id;
+      await session.send('Page.startScreencast', { format: 'png', ...FRAME_SIZE });
+    } catch (error) {
+      if (!page.isClosed()) logger.debug('no DevTools session for a page: its steps take screenshots and wait after each action', { error });
+      pages.delete(page);
+    }
+  };
+  for (const page of context.pages()) void watch(page);
+  context.on('page', (page) => void watch(page));
+  return {
+    async latestFrame(page, waitMs) {
+      const entry = pages.get(page);
+      if (!entry) return null;
+      if (entry.frame === null) await withDeadline(entry.firstFrame, waitMs);
+      return entry.frame === null ? null : Buffer.from(entry.frame, 'base64');
+    },
+    signals(page) {
+      const entry = pages.get(page);
+      return entry ? { ...entry.signals } : null;
+    },
+    async stop() {
+      stopped = true;
+      const sessions = [...pages.values()].map(({ session }) => session.detach().catch(() => {}));
+      pages.clear();
+      await Promise.all(sessions);
+    },
+  };
+}
