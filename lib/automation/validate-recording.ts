@@ -3,15 +3,19 @@ import { checkCommandsAndConditions } from './check-recorded-code.js';
 import { checkSupportedFeatures } from './check-supported-features.js';
 import { checkRecordingLimits } from './limits/check-recording-limits.js';
 import { checkRawNodeLimits } from './limits/count-raw-nodes.js';
-import { DEFAULT_RECORDING_LIMITS } from './limits/recording-limits.js';
+import { DEFAULT_RECORDING_LIMITS, type RecordingLimits } from './limits/recording-limits.js';
 import { BASE_CAPABILITIES, type WorkerCapabilities } from './worker-capabilities.js';
+import type { Automation } from '../schemas/automation/automation.js';
+import type { SchemaProblem } from '../schemas/automation/problems.js';
+import { salvageRecording } from './salvage-recording.js';
 
 /**
  * The full acceptance check of a recording: the Automation schema, then every locator command
  * and condition through its grammar, then the features this worker can run with its
  * `capabilities` (none extra by default), and the recording limits (node count, loop
  * iterations, file names that stay in their folder). Every problem is reported with its path,
- * so a recording is refused before any browser starts.
+ * at once (the later checks also run on the nodes that passed the schema), so a recording is
+ * refused before any browser starts.
  */
 export function validateRecording(raw: unknown, capabilities: WorkerCapabilities = BASE_CAPABILITIES): ParseAutomationResult {
   const limits = capabilities.limits ?? DEFAULT_RECORDING_LIMITS;
@@ -19,12 +23,27 @@ export function validateRecording(raw: unknown, capabilities: WorkerCapabilities
   const tooLarge = checkRawNodeLimits(raw, limits);
   if (tooLarge.length > 0) return { ok: false, problems: tooLarge };
   const parsed = parseAutomation(raw);
-  if (!parsed.ok) return parsed;
-  const problems = [
-    ...checkCommandsAndConditions(parsed.automation),
-    ...checkSupportedFeatures(parsed.automation, capabilities),
-    ...checkRecordingLimits(parsed.automation, limits),
-  ];
+  if (!parsed.ok) return { ok: false, problems: [...parsed.problems, ...problemsBeyondSchema(raw, parsed.problems, capabilities, limits)] };
+  const problems = laterChecks(parsed.automation, capabilities, limits);
   if (problems.length > 0) return { ok: false, problems };
   return parsed;
+}
+
+function laterChecks(automation: Automation, capabilities: WorkerCapabilities, limits: RecordingLimits): SchemaProblem[] {
+  return [...checkCommandsAndConditions(automation), ...checkSupportedFeatures(automation, capabilities), ...checkRecordingLimits(automation, limits)];
+}
+
+/**
+ * The later checks of a recording that failed the schema, run on the nodes that passed it (the
+ * others replaced by empty steps), so every problem is listed at once. None when what remains
+ * still does not parse (a broken `parameters`, say).
+ */
+function problemsBeyondSchema(raw: unknown, schemaProblems: SchemaProblem[], capabilities: WorkerCapabilities, limits: RecordingLimits): SchemaProblem[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const { copy, replaced } = salvageRecording(raw as Record<string, unknown>, schemaProblems);
+  const salvaged = parseAutomation(copy);
+  if (!salvaged.ok) return [];
+  const inReplaced = (path: string) => replaced.some((prefix) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`));
+  const known = new Set(schemaProblems.map((problem) => `${problem.path}\n${problem.message}`));
+  return laterChecks(salvaged.automation, capabilities, limits).filter((problem) => !inReplaced(problem.path) && !known.has(`${problem.path}\n${problem.message}`));
 }
