@@ -59,6 +59,13 @@ export class RecordingInvalidError extends AppError {
   }
 }
 
+/** Every task handed over was refused at acceptance; `message` and `problems` say why for each. */
+export class TasksRefusedError extends AppError {
+  constructor(message: string, problems: Problem[]) {
+    super('RECORDING_INVALID', message, { problems });
+  }
+}
+
 export class DuplicateTaskError extends AppError {
   readonly taskId: string;
 

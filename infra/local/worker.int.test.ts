@@ -126,6 +126,21 @@ describe('the local worker with its embedded control plane', () => {
     expect(await worker.waitForTask(task.task_id)).toMatchObject({ status: 'success' });
   });
 
+
+  it('refuses on /allocate_task a task whose recording cannot run, naming the JSON path in the task once', async () => {
+    const created = await worker.controlPlane('/api/v1/inference', { method: 'POST', json: { endpoint_name: 'quick', input_parameters: { tag: ['refused'] } } });
+    const task = JSON.parse(((await created.json()) as { task: string }).task) as Record<string, unknown>;
+    const broken = { ...task, automation: recording('about:blank', [{ type: 'action_node', interaction_action: { click_element: { command: 'get_by_role("button"' } } }], {}) };
+    const one = await worker.worker('/allocate_task', { method: 'POST', json: broken });
+    expect(one.status).toBe(422);
+    const body = (await one.json()) as { error: string; problems: { path: string; message: string }[] };
+    expect(body.problems.map((p) => p.path)).toEqual(['automation.nodes[0].interaction_action.click_element.command']);
+    expect(body.error.match(/cannot run/g)).toHaveLength(1);
+    const list = await worker.worker('/allocate_task', { method: 'POST', json: [broken, { ...broken, task_id: `${String(task.task_id)}-2` }] });
+    expect(list.status).toBe(422);
+    const listed = (await list.json()) as { problems: { path: string }[] };
+    expect(listed.problems.map((p) => p.path)).toEqual(['[0].automation.nodes[0].interaction_action.click_element.command', '[1].automation.nodes[0].interaction_action.click_element.command']);
+  });
   it('sets the child process id that complete_task reports', async () => {
     const response = await worker.worker('/set_child_process_id', { method: 'POST', json: { new_child_process_id: '3', new_unique_child_arn: 'arn:test' } });
     expect(response.status).toBe(200);

@@ -9,7 +9,7 @@ import type { Outbox } from './outbox/outbox.js';
 import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
 import { TaskQueue } from './task-queue.js';
 import { endedOutcome, TaskStoppedError, type AcceptedTask, type TaskEndStatus, type TaskRunner } from './task-runner.js';
-import type { AllocationResult, HealthReport, WorkerRuntime } from './worker-runtime.js';
+import { rejectedTask, type AllocationResult, type HealthReport, type WorkerRuntime } from './worker-runtime.js';
 import { withDeadline } from '../automation/runner/wait.js';
 
 /** The original's limit when a task carries no `max_timeout_in_minutes`. */
@@ -162,7 +162,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       notify(() => options.onBusy?.(next.task));
       const minutes = next.task.max_timeout_in_minutes ?? DEFAULT_TASK_TIMEOUT_MINUTES;
       const timer = setTimeout(
-        () => stop.abort(new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes`)),
+        () => stop.abort(new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes in process`)),
         Math.min(minutes * 60_000, MAX_TIMER_MS),
       );
       try {
@@ -237,7 +237,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
             result.taskIds.push(task.task_id);
           } catch (error) {
             // Keep going: the tasks already accepted stay queued whatever happens to this one.
-            result.rejected.push({ task_id: task.task_id, error: errorMessage(error) });
+            result.rejected.push(rejectedTask(task, error));
           }
         }
       } finally {

@@ -7,7 +7,7 @@ import type { Task } from '../schemas/wire/task.js';
 import type { Outbox } from './outbox/outbox.js';
 import { reportTaskRefused } from './report-task.js';
 import type { AcceptedTask } from './task-runner.js';
-import type { AllocationResult, HealthReport, WorkerRuntime } from './worker-runtime.js';
+import { rejectedTask, type AllocationResult, type HealthReport, type WorkerRuntime } from './worker-runtime.js';
 
 /**
  * The SDK's commands, loaded on first use: the Lambda runtime provides @aws-sdk/client-sqs
@@ -112,7 +112,7 @@ export function createSqsRuntime(options: SqsRuntimeOptions): WorkerRuntime {
           result.taskIds.push(task.task_id);
         } catch (error) {
           // Keep going: the tasks already queued stay queued whatever happens to this one.
-          result.rejected.push({ task_id: task.task_id, error: errorMessage(error) });
+          result.rejected.push(rejectedTask(task, error));
         }
       }
       return result;

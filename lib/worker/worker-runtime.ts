@@ -1,3 +1,4 @@
+import { AppError, errorMessage, type Problem } from '../errors.js';
 import type { InferenceRequest } from '../schemas/wire/inference-request.js';
 import type { Task } from '../schemas/wire/task.js';
 
@@ -8,8 +9,16 @@ export type HealthReport =
 export type AllocationResult = {
   taskIds: string[];
   /** Tasks refused at acceptance (their recording cannot run); each was reported failed. */
-  rejected: { task_id: string; error: string }[];
+  rejected: RejectedTask[];
 };
+
+/** A task refused at acceptance: why, and each problem with its JSON path in the task. */
+export type RejectedTask = { task_id: string; error: string; problems: Problem[] };
+
+/** The refusal of `task` for `error`, with the problems a domain error lists (else none). */
+export function rejectedTask(task: Task, error: unknown): RejectedTask {
+  return { task_id: task.task_id, error: errorMessage(error), problems: error instanceof AppError ? error.problems : [] };
+}
 
 /**
  * What the HTTP handlers need from a worker. The local process implements it with an in-memory
