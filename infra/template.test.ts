@@ -70,25 +70,61 @@ function references(value: unknown, where: string, found: Reference[] = []): Ref
 
 type Statement = { Effect?: string; Action?: string | string[]; Resource?: unknown };
 
-/** IAM statements of inline role/policy documents, with the branches of Fn::If flattened. */
-function policyStatements(): { where: string; statement: Statement }[] {
-  const out: { where: string; statement: Statement }[] = [];
-  const add = (where: string, list: unknown): void => {
-    for (const item of Array.isArray(list) ? list : [list]) {
-      if (item && typeof item === 'object' && 'Fn::If' in item) {
-        const [, yes, no] = (item as { 'Fn::If': unknown[] })['Fn::If'];
-        for (const branch of [yes, no]) if (branch && typeof branch === 'object' && !('Ref' in branch)) add(where, branch);
-      } else if (item && typeof item === 'object') out.push({ where, statement: item as Statement });
-    }
-  };
+/** The values `value` can take: both branches of an Fn::If, without AWS::NoValue. */
+function branches(value: unknown): unknown[] {
+  if (value && typeof value === 'object' && 'Fn::If' in value) {
+    const [, yes, no] = (value as { 'Fn::If': unknown[] })['Fn::If'];
+    return [yes, no].flatMap(branches);
+  }
+  if (value && typeof value === 'object' && (value as { Ref?: unknown }).Ref === 'AWS::NoValue') return [];
+  return [value];
+}
+
+/** The IAM role a function runs with: its own Role, or the `{Function}Role` SAM generates. */
+function roleOf(functionName: string): string {
+  const role = resources[functionName]?.Properties?.['Role'];
+  const target = references(role, functionName).find((ref) => ref.kind === 'GetAtt' || ref.kind === 'Ref')?.target;
+  return target ?? `${functionName}Role`;
+}
+
+/**
+ * IAM statements of inline role/policy documents and of functions' inline Policies, with the
+ * branches of Fn::If flattened; `roles` are the roles that receive each (a function's inline
+ * statements go to the role SAM generates for it).
+ */
+function policyStatements(): { where: string; roles: string[]; statement: Statement }[] {
+  const out: { where: string; roles: string[]; statement: Statement }[] = [];
   for (const [name, resource] of Object.entries(resources)) {
     const props = resource.Properties ?? {};
-    const documents: unknown[] = [];
-    if (resource.Type === 'AWS::IAM::Role') for (const policy of (props['Policies'] as { PolicyDocument: unknown }[] | undefined) ?? []) documents.push(policy.PolicyDocument);
-    if (resource.Type === 'AWS::IAM::Policy') documents.push(props['PolicyDocument']);
-    for (const document of documents) add(name, (document as { Statement?: unknown }).Statement);
+    let documents: unknown[] = [];
+    let roles: string[] = [];
+    if (resource.Type === 'AWS::IAM::Role') {
+      documents = asList(props['Policies'] as unknown[] | undefined).flatMap(branches).map((policy) => (policy as { PolicyDocument?: unknown }).PolicyDocument);
+      roles = [name];
+    } else if (resource.Type === 'AWS::IAM::Policy') {
+      documents = [props['PolicyDocument']];
+      roles = references(props['Roles'], name).map((ref) => ref.target);
+    } else if (resource.Type === 'AWS::Serverless::Function') {
+      documents = asList(props['Policies'] as unknown[] | undefined).flatMap(branches).filter((policy) => policy && typeof policy === 'object' && 'Statement' in policy);
+      roles = [roleOf(name)];
+    }
+    for (const document of documents) {
+      for (const item of asList((document as { Statement?: unknown } | undefined)?.Statement).flatMap(branches)) {
+        if (item && typeof item === 'object') out.push({ where: name, roles, statement: item as Statement });
+      }
+    }
   }
   return out;
+}
+
+/** The actions of `service` (e.g. `sqs`) that a function's role is allowed, sorted. */
+function allowedActions(functionName: string, service: string): string[] {
+  const role = roleOf(functionName);
+  const actions = policyStatements()
+    .filter(({ roles, statement }) => roles.includes(role) && statement.Effect === 'Allow')
+    .flatMap(({ statement }) => asList(statement.Action))
+    .filter((action) => action.startsWith(`${service}:`));
+  return [...new Set(actions)].sort();
 }
 
 function asList<T>(value: T | T[] | undefined): T[] {
@@ -163,6 +199,117 @@ describe('template.yaml', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  describe('Lambda functions', () => {
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+    const apiFunctions = functions.filter(([, r]) => Object.values((r.Properties?.['Events'] ?? {}) as Record<string, { Type: string }>).some((e) => e.Type === 'HttpApi'));
+    const sqsEvents = functions.flatMap(([name, r]) =>
+      Object.values((r.Properties?.['Events'] ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>)
+        .filter((e) => e.Type === 'SQS')
+        .map((e) => ({ name, properties: e.Properties ?? {} })),
+    );
+
+    it('run on nodejs22.x', () => {
+      expect(template.Globals?.Function?.['Runtime']).toBe('nodejs22.x');
+      expect(functions.filter(([, r]) => (r.Properties?.['Runtime'] ?? 'nodejs22.x') !== 'nodejs22.x').map(([name]) => name)).toEqual([]);
+    });
+
+    it('are each built by esbuild from their own entry point, the one their Handler names', () => {
+      const problems: string[] = [];
+      const seen = new Map<string, string>();
+      for (const [name, r] of functions) {
+        const metadata = (r.Metadata ?? {}) as { BuildMethod?: string; BuildProperties?: { EntryPoints?: string[] } };
+        if (metadata.BuildMethod !== 'esbuild') problems.push(`${name}: BuildMethod ${metadata.BuildMethod}`);
+        const entryPoints = metadata.BuildProperties?.EntryPoints ?? [];
+        if (entryPoints.length !== 1) problems.push(`${name}: EntryPoints ${JSON.stringify(entryPoints)}`);
+        const [entry = ''] = entryPoints;
+        if (seen.has(entry)) problems.push(`${name}: entry point ${entry} also used by ${seen.get(entry)}`);
+        seen.set(entry, name);
+        // sam build names the bundle after the entry point; Handler must point into it.
+        const expected = `${entry.replace(/^.*\//, '').replace(/\.ts$/, '')}.handler`;
+        if (r.Properties?.['Handler'] !== expected) problems.push(`${name}: Handler ${String(r.Properties?.['Handler'])}, entry point ${entry}`);
+      }
+      expect(problems).toEqual([]);
+      expect(functions.length).toBeGreaterThan(1);
+    });
+
+    it('take the task queue one message at a time and report partial batch failures', () => {
+      expect(sqsEvents.map(({ name }) => name)).toEqual(['RunTaskFunction']);
+      for (const { properties } of sqsEvents) {
+        expect(properties['BatchSize']).toBe(1);
+        expect(properties['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
+      }
+    });
+
+    it('keep a message that keeps failing in a dead-letter queue', () => {
+      for (const { name, properties } of sqsEvents) {
+        const queueName = references(properties['Queue'], name).find((ref) => ref.kind === 'GetAtt')?.target ?? '';
+        const redrive = resources[queueName]?.Properties?.['RedrivePolicy'] as { deadLetterTargetArn?: unknown; maxReceiveCount?: number } | undefined;
+        expect(redrive, `${queueName} RedrivePolicy`).toBeDefined();
+        const deadLetter = references(redrive?.deadLetterTargetArn, queueName).find((ref) => ref.kind === 'GetAtt')?.target ?? '';
+        expect(deadLetter).not.toBe(queueName);
+        expect(resources[deadLetter]?.Type).toBe('AWS::SQS::Queue');
+        expect(redrive?.maxReceiveCount).toBeGreaterThanOrEqual(1);
+      }
+    });
+
+    // SAM concatenates a function's list with the Globals one, so an Architectures in Globals
+    // would leave no way to pin one function to another architecture.
+    it('name their architecture themselves: the API functions the parameter, the Chromium layer\'s users x86_64', () => {
+      expect(template.Globals?.Function).not.toHaveProperty('Architectures');
+      for (const [name] of apiFunctions) expect(resources[name]?.Properties?.['Architectures'], name).toEqual([{ Ref: 'Architecture' }]);
+      const layerArchitectures = resources['ChromiumLayer']?.Properties?.['CompatibleArchitectures'];
+      expect(layerArchitectures).toEqual(['x86_64']);
+      const layerUsers = functions.filter(([, r]) => references(r.Properties?.['Layers'], 'Layers').some((ref) => ref.target === 'ChromiumLayer'));
+      expect(layerUsers.map(([name]) => name)).toEqual(['RunTaskFunction']);
+      for (const [name, r] of layerUsers) expect(r.Properties?.['Architectures'], name).toEqual(layerArchitectures);
+    });
+
+    it('grant inline statements only, so every permission is visible to these checks', () => {
+      // A SAM policy template (SQSPollerPolicy, …) or a managed policy ARN hides its actions.
+      const opaque = functions.flatMap(([name, r]) =>
+        asList(r.Properties?.['Policies'] as unknown[] | undefined)
+          .flatMap(branches)
+          .filter((policy) => !(policy && typeof policy === 'object' && 'Statement' in policy))
+          .map((policy) => `${name}: ${JSON.stringify(policy)}`),
+      );
+      expect(opaque).toEqual([]);
+    });
+
+    it('give each function exactly the SQS actions it calls, on the task queue only', () => {
+      // sqs-runtime.ts: submitInference/allocateTasks send, health reads the queue's attributes;
+      // the event source of the task runner receives, deletes and reads the attributes.
+      const expected: Record<string, string[]> = {
+        InferenceFunction: ['sqs:SendMessage'],
+        AllocateTaskFunction: ['sqs:SendMessage'],
+        HealthFunction: ['sqs:GetQueueAttributes'],
+        RunTaskFunction: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+      };
+      const actual = Object.fromEntries(functions.map(([name]) => [name, allowedActions(name, 'sqs')]));
+      expect(actual).toEqual(Object.fromEntries(functions.map(([name]) => [name, expected[name] ?? []])));
+      const sqsResources = policyStatements()
+        .filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('sqs:')))
+        .map(({ statement }) => statement.Resource);
+      expect(sqsResources.length).toBeGreaterThan(0);
+      for (const resource of sqsResources) expect(resource).toEqual({ 'Fn::GetAtt': ['TaskQueue', 'Arn'] });
+    });
+
+    it('run an SQS-triggered function with a role of the template, not the one SAM generates', () => {
+      // For an SQS event SAM adds AWSLambdaSQSQueueExecutionRole to its generated role: receive
+      // and delete on every queue of the account.
+      for (const { name } of sqsEvents) {
+        expect(resources[name]?.Properties?.['Role'], name).toBeDefined();
+        expect(resources[roleOf(name)]?.Type).toBe('AWS::IAM::Role');
+      }
+    });
+
+    it('let only the task runner read Secrets Manager, and only the secrets named at deploy time', () => {
+      const readers = functions.filter(([name]) => allowedActions(name, 'secretsmanager').length > 0).map(([name]) => name);
+      expect(readers).toEqual(['RunTaskFunction']);
+      const statements = policyStatements().filter(({ roles, statement }) => roles.includes(roleOf('RunTaskFunction')) && asList(statement.Action).includes('secretsmanager:GetSecretValue'));
+      expect(statements.map(({ statement }) => statement.Resource)).toEqual([{ Ref: 'TaskSecretArns' }]);
+    });
   });
 
   it('gives the model settings to the task runner only, and leaves an unset key unset rather than empty', () => {
