@@ -7,7 +7,7 @@ import { capabilitiesFromSettings } from '../../lib/automation/worker-capabiliti
 import { AppError } from '../../lib/errors.js';
 import { chooseLogFormat, createLogger } from '../../lib/log/logger.js';
 import { taskPaths } from '../../lib/schemas/wire/task.js';
-import { TaskStoppedError, type TaskRunOutcome } from '../../lib/worker/task-runner.js';
+import { timedOut, TaskStoppedError, type TaskRunOutcome } from '../../lib/worker/task-runner.js';
 import { acceptTask } from '../../lib/worker/accept-task.js';
 import { readJsonFile } from '../local/read-json-file.js';
 import { EXIT, onePositional, parseCommandArgs, parsePairs, withUsage, type Command, type Io } from './args.js';
@@ -117,7 +117,7 @@ async function runRecordingFile(argv: string[], io: Io): Promise<number> {
   // closed, and the run ends cancelled or killed with the reason.
   const stop = new AbortController();
   const minutes = task.max_timeout_in_minutes ?? DEFAULT_TIMEOUT_MINUTES;
-  const timer = setTimeout(() => stop.abort(new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes`)), minutes * 60_000);
+  const timer = setTimeout(() => stop.abort(timedOut(minutes)), minutes * 60_000);
   const onSignal = () => stop.abort(new TaskStoppedError('cancelled', 'Interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

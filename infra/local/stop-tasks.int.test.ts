@@ -69,7 +69,7 @@ describe('a task past its max_timeout_in_minutes', () => {
     const health = await pollHealth(ended);
     const task = await ended;
 
-    expect(task).toMatchObject({ status: 'killed', error: 'Automation timed out after 0.02 minutes' });
+    expect(task).toMatchObject({ status: 'killed', error: 'Automation timed out after 0.02 minutes in process' });
     // 1.2 s of limit, then the context closes and the pending navigation rejects at once; the
     // bound leaves room for a loaded machine and is still far below a load that never ends.
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -84,7 +84,7 @@ describe('a task past its max_timeout_in_minutes', () => {
     expect(before).toBeDefined();
 
     const taskId = await allocate('spins', 'spin', { max_timeout_in_minutes: 0.02 });
-    await expect(worker.waitForTask(taskId)).resolves.toMatchObject({ status: 'killed', error: 'Automation timed out after 0.02 minutes' });
+    await expect(worker.waitForTask(taskId)).resolves.toMatchObject({ status: 'killed', error: 'Automation timed out after 0.02 minutes in process' });
     // Closed and not relaunched until a task needs it; nothing of it is left.
     expect(await eventually(() => chromiumProcesses([before ?? 0]), (left) => left.length === 0)).toEqual([]);
 

@@ -75,4 +75,13 @@ describe('loadSettings', () => {
   it('refuses the built-in development key in production', () => {
     expect(problemsOf(() => loadSettings({ DEPLOYMENT: 'prod' }))).toContain('API_KEY: the built-in development key cannot be used with DEPLOYMENT=prod');
   });
+
+  it('keeps task folders by default only in dev, as the original deletes them unless DEPLOYMENT=dev; an explicit value wins', () => {
+    const key = { API_KEY: 'long-enough-key' };
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings.KEEP_TASK_FILES).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings.KEEP_TASK_FILES).toBe(false);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod', KEEP_TASK_FILES: 'true' }).settings.KEEP_TASK_FILES).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev', keep_task_files: 'no' }).settings.KEEP_TASK_FILES).toBe(false);
+    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', KEEP_TASK_FILES: 'maybe' }))).toMatch(/KEEP_TASK_FILES: /);
+  });
 });

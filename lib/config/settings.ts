@@ -16,12 +16,18 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** A boolean whose default depends on other settings: unset stays unset until the object is read. */
+const optionalBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1' || value === 'yes'));
+
 const modelId = z
   .string()
   .min(1)
   .refine((value) => modelRouteProblem(value) === null, { error: (issue) => modelRouteProblem(String(issue.input)) ?? 'invalid model' });
 
-export const Settings = z.object({
+const SettingsObject = z.object({
   /** `host:port` is taken as `http://host:port`: the original's AWS mode requires SERVER_URL without a scheme. */
   SERVER_URL: z
     .preprocess((value) => (typeof value === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `http://${value}` : value), z.url({ protocol: /^https?$/ }))
@@ -72,8 +78,11 @@ export const Settings = z.object({
   OUTBOX_RETRY_MAX_SECONDS: z.coerce.number().positive().default(300),
   /** How long shutdown waits for pending reports before leaving them on disk for the next start. */
   OUTBOX_FLUSH_SECONDS: z.coerce.number().min(0).default(10),
-  /** Keep each task's local directory after it has been reported (the original keeps it in dev). */
-  KEEP_TASK_FILES: bool(true),
+  /**
+   * Keep each task's local directory after it has been reported. Unset, it follows DEPLOYMENT as
+   * in the original (kept in dev for inspection, removed otherwise so the disk does not fill).
+   */
+  KEEP_TASK_FILES: optionalBool,
   /** Record a Playwright trace of each task in its logs/trace.zip (sent with the trajectory). */
   TASK_TRACE: bool(true),
   /**
@@ -143,6 +152,11 @@ export const Settings = z.object({
   /** Largest /allocate_task body: a master's task list may carry whole recordings. */
   MAX_ALLOCATE_TASK_BODY_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
 });
+
+export const Settings = SettingsObject.transform((settings) => ({
+  ...settings,
+  KEEP_TASK_FILES: settings.KEEP_TASK_FILES ?? settings.DEPLOYMENT === 'dev',
+}));
 export type Settings = z.infer<typeof Settings>;
 
 /** Used only when ENV_PATH is unset, so the quick start needs no file written by hand. */
@@ -152,7 +166,7 @@ export const DEV_DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 const ALIASES: Readonly<Record<string, string>> = { OPTEXITY_API_KEY: 'API_KEY' };
-const KNOWN_KEYS = new Set(Object.keys(Settings.shape));
+const KNOWN_KEYS = new Set(Object.keys(SettingsObject.shape));
 
 export type LoadedSettings = { settings: Settings; usedDevDefaults: boolean; envPath: string | undefined };
 

@@ -99,9 +99,9 @@ describe('the warm browser', () => {
       const [pid] = await eventually(launchedBrowserPids, (pids) => pids.length === 1);
       const requested = hanging.length;
       await eventually(async () => hanging.length, (n) => n > requested);
-      stop.abort(new TaskStoppedError('killed', 'Automation timed out after 0.01 minutes'));
+      stop.abort(new TaskStoppedError('killed', 'Automation timed out after 0.01 minutes in process'));
 
-      await expect(run).resolves.toMatchObject({ status: 'killed', error: 'Automation timed out after 0.01 minutes' });
+      await expect(run).resolves.toMatchObject({ status: 'killed', error: 'Automation timed out after 0.01 minutes in process' });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(hanging).toHaveLength(requested + 1);
       expect(await eventually(() => chromiumProcesses([pid ?? 0]), (left) => left.length === 0)).toEqual([]);

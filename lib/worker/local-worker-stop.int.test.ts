@@ -55,7 +55,7 @@ const waitForStart = async (started: string[], count = 1) => {
 };
 
 describe('the local worker stops tasks', () => {
-  it('at max_timeout_in_minutes, fractions included: killed, "Automation timed out after 0.001 minutes"', async () => {
+  it('at max_timeout_in_minutes, fractions included: killed, "Automation timed out after 0.001 minutes in process"', async () => {
     const { runner, stopped } = timedRunner(30_000);
     const worker = newWorker(runner);
     const task = await createTask({ max_timeout_in_minutes: 0.001 });
@@ -63,7 +63,7 @@ describe('the local worker stops tasks', () => {
     await worker.idle();
     await worker.close();
     expect(stopped).toEqual([task.task_id]);
-    expect(await statusOf(task.task_id)).toMatchObject({ status: 'killed', error: 'Automation timed out after 0.001 minutes' });
+    expect(await statusOf(task.task_id)).toMatchObject({ status: 'killed', error: 'Automation timed out after 0.001 minutes in process' });
   });
 
   it('on kill: queued ones never start, the running one is stopped; each is reported cancelled; unknown ids are ignored', async () => {

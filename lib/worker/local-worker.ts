@@ -8,7 +8,7 @@ import { reportTaskEnd, reportTaskRefused } from './report-task.js';
 import type { Outbox } from './outbox/outbox.js';
 import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
 import { TaskQueue } from './task-queue.js';
-import { endedOutcome, TaskStoppedError, type AcceptedTask, type TaskEndStatus, type TaskRunner } from './task-runner.js';
+import { endedOutcome, timedOut, TaskStoppedError, type AcceptedTask, type TaskEndStatus, type TaskRunner } from './task-runner.js';
 import { rejectedTask, type AllocationResult, type HealthReport, type WorkerRuntime } from './worker-runtime.js';
 import { withDeadline } from '../automation/runner/wait.js';
 
@@ -162,7 +162,7 @@ export function createLocalWorker(options: LocalWorkerOptions): LocalWorker {
       notify(() => options.onBusy?.(next.task));
       const minutes = next.task.max_timeout_in_minutes ?? DEFAULT_TASK_TIMEOUT_MINUTES;
       const timer = setTimeout(
-        () => stop.abort(new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes in process`)),
+        () => stop.abort(timedOut(minutes)),
         Math.min(minutes * 60_000, MAX_TIMER_MS),
       );
       try {

@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { Task } from '../schemas/wire/task.js';
 import { executeTask } from './execute-task.js';
 import { reportTaskRefused } from './report-task.js';
-import { TaskStoppedError, type AcceptedTask } from './task-runner.js';
+import { timedOut, TaskStoppedError, type AcceptedTask } from './task-runner.js';
 import type { TaskServices } from './task-services.js';
 
 /** The Task model's default `max_timeout_in_minutes`, enforced when a task carries none. */
@@ -94,7 +94,7 @@ export function createQueuedTaskRunner(options: QueuedTaskRunnerOptions): Queued
     const stop = new AbortController();
     const reason =
       taskLimitMs <= available
-        ? new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes`)
+        ? timedOut(minutes)
         : new TaskStoppedError('killed', `The task runner's time limit ran out after ${Math.round(available / 1000)} s`);
     const timer = setTimeout(() => stop.abort(reason), Math.min(taskLimitMs, available, MAX_TIMER_MS));
     try {

@@ -44,6 +44,11 @@ export class TaskStoppedError extends Error {
   }
 }
 
+/** A task that ran past max_timeout_in_minutes: killed, with the original's message. */
+export function timedOut(minutes: number): TaskStoppedError {
+  return new TaskStoppedError('killed', `Automation timed out after ${minutes} minutes in process`);
+}
+
 /** An outcome with nothing produced, for a task that ended without a (complete) run. */
 export function endedOutcome(status: TaskEndStatus, error: string | null): TaskRunOutcome {
   return { status, error, outputData: [], finalScreenshot: null, forLoopStatus: [], downloads: [] };

@@ -14,7 +14,12 @@ import { startTestWorker, type TestWorker } from './worker.js';
 
 /** Where the tasks keep their folders (the Task model's default save_directory). */
 const SAVE_DIRECTORY = '/tmp/optexity';
-const WARM_UP_TASKS = 10;
+/**
+ * Tasks run before the baseline, and the size of every later batch: each batch then reaches the
+ * same peak (queue, control plane, Playwright buffers) the warm-up did, so RSS measured after it
+ * shows what was kept, not a higher peak the allocator has not handed back yet.
+ */
+const BATCH_TASKS = 20;
 
 function usage(dir: string): { entries: number; bytes: number } {
   let entries = 0;
@@ -28,9 +33,9 @@ function usage(dir: string): { entries: number; bytes: number } {
 }
 
 /**
- * Memory still reachable after a full collection: the JS heap plus the buffers it holds. RSS is
- * reported too but not judged by: the allocator keeps freed pages, so it moves by tens of MB
- * with the machine's load while nothing is retained.
+ * Memory still reachable after a full collection: the JS heap plus the buffers it holds, and the
+ * process's RSS. RSS also counts freed pages the allocator keeps; the test starts this process
+ * with malloc settings that hand them back (see many-tasks.int.test.ts).
  */
 function retainedMemory(): { heap: number; rss: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -70,14 +75,23 @@ async function main(): Promise<void> {
   await worker.writeRecording('blank', recording('about:blank', [], { n: [] }, { take_final_screenshot: false }));
   process.env.TMPDIR = privateTmp;
 
-  await runTasks(worker, WARM_UP_TASKS, 0);
+  await runTasks(worker, BATCH_TASKS, 0);
   const browsersBefore = await launchedBrowserPids();
   const processesBefore = (await chromiumProcesses()).length;
   const tmpBefore = usage(privateTmp);
   const memoryBefore = retainedMemory();
   const started = Date.now();
 
-  const { ids, statuses } = await runTasks(worker, tasks, WARM_UP_TASKS);
+  const ids: string[] = [];
+  const statuses: string[] = [];
+  // The post-GC RSS after each batch, for the report: a leak climbs batch after batch.
+  const rssAfterBatchMb: number[] = [];
+  for (let done = 0; done < tasks; done += BATCH_TASKS) {
+    const batch = await runTasks(worker, Math.min(BATCH_TASKS, tasks - done), BATCH_TASKS + done);
+    ids.push(...batch.ids);
+    statuses.push(...batch.statuses);
+    rssAfterBatchMb.push(Math.round(((retainedMemory().rss - memoryBefore.rss) / 2 ** 20) * 10) / 10);
+  }
 
   const seconds = (Date.now() - started) / 1000;
   const memoryAfter = retainedMemory();
@@ -96,6 +110,7 @@ async function main(): Promise<void> {
       failed: statuses.filter((status) => status !== 'success').length,
       heapGrowthMb: (memoryAfter.heap - memoryBefore.heap) / 2 ** 20,
       rssGrowthMb: (memoryAfter.rss - memoryBefore.rss) / 2 ** 20,
+      rssAfterBatchMb,
       browsersBefore,
       browsersAfter,
       processesBefore,
