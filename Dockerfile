@@ -37,7 +37,9 @@ ENV NODE_ENV=production \
     DEPLOYMENT=prod \
     EMBEDDED_CONTROL_PLANE=off \
     CHILD_PORT_OFFSET=9000 \
-    DATA_DIR=/app/.data
+    DATA_DIR=/app/.data \
+    MALLOC_TRIM_THRESHOLD_=131072 \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -51,4 +53,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The worker must not be PID 1 without an init (a crashed Chromium's helpers are reparented to
 # PID 1, which must reap them): ECS sets InitProcessEnabled, `docker run` needs --init.
-CMD ["node", "dist/infra/local/main.js", "--ecs", "--host", "0.0.0.0"]
+# Memory: see infra/memory-tuning.ts (the MALLOC_ settings above, the V8 flag here).
+CMD ["node", "--max-semi-space-size=2", "dist/infra/local/main.js", "--ecs", "--host", "0.0.0.0"]

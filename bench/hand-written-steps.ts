@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { PageServer } from '../test/support/page-server.js';
 import { EXPECTED_OUTPUTS, VALUES } from './thirty-steps.js';
 
@@ -6,10 +6,15 @@ import { EXPECTED_OUTPUTS, VALUES } from './thirty-steps.js';
 const VIEWPORT = { width: 1920, height: 1080 };
 
 export type HandWrittenOptions = {
-  /** Before each step, the viewport screenshot and title the runner keeps as the step's snapshot. */
-  snapshotEachStep?: boolean;
-  /** Before each element action, the runner's try: waitFor visible, isVisible, scrollIntoViewIfNeeded. */
-  runnerChecks?: boolean;
+  /**
+   * What the original's steps do beyond the bare call, which the runner keeps: a wait for the
+   * element to be visible before each element action, the options read before a select (its
+   * smart matching of labels and values needs them), an uncheck before each check (so the page
+   * sees a change event), and the full-page final screenshot the recording asks for.
+   */
+  originalSemantics?: boolean;
+  /** The runner's step screenshots: the page's screencast running, its latest frame taken each step. */
+  screencast?: boolean;
 };
 
 /**
@@ -21,52 +26,62 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
   const context = await browser.newContext({ acceptDownloads: true, viewport: VIEWPORT });
   try {
     const page = await context.newPage();
-    const before = options.snapshotEachStep ? () => snapshot(page) : async () => {};
+    const cast = options.screencast ? await startScreencast(context, page) : null;
+    const before = cast ? async () => void cast.latest() : async () => {};
     const read: Record<string, string> = {};
+    const semantics = options.originalSemantics === true;
     const at = async (selector: string): Promise<Locator> => {
       const locator = page.locator(selector);
-      if (options.runnerChecks) {
-        await locator.waitFor({ state: 'visible', timeout: 1_000 });
-        await locator.isVisible();
-        await locator.scrollIntoViewIfNeeded({ timeout: 1_000 });
-      }
+      if (semantics) await locator.waitFor({ state: 'visible', timeout: 1_000 });
       return locator;
+    };
+    const select = async (selector: string, value: string) => {
+      const locator = await at(selector);
+      if (semantics) await locator.evaluate((element) => Array.from((element as unknown as { options: ArrayLike<{ value: string }> }).options, (o) => o.value));
+      await locator.selectOption(value);
+    };
+    const check = async (selector: string) => {
+      const locator = await at(selector);
+      if (semantics) await locator.uncheck();
+      await locator.check();
     };
     const v = VALUES;
     await page.goto(pages.url('/a'));
     await before(); await (await at('#name')).fill(v.name);
     await before(); await (await at('#city')).pressSequentially(v.city);
-    await before(); await (await at('#country')).selectOption(v.country);
-    await before(); await (await at('#terms')).check();
+    await before(); await select('#country', v.country);
+    await before(); await check('#terms');
     await before(); await (await at('#add')).click();
     await before(); read.count = (await page.locator('#count').innerText()).trim();
     await before(); await (await at('#email')).fill(v.email);
-    await before(); await (await at('#plan')).selectOption(v.plan);
-    await before(); await (await at('#newsletter')).check();
+    await before(); await select('#plan', v.plan);
+    await before(); await check('#newsletter');
     await before(); await (await at('#next')).click();
     await page.waitForURL('**/b');
     await before(); await (await at('#company')).fill(v.company);
     await before(); await (await at('#zip')).pressSequentially(v.zip);
-    await before(); await (await at('#size')).selectOption(v.size);
-    await before(); await (await at('#agree')).check();
+    await before(); await select('#size', v.size);
+    await before(); await check('#agree');
     await before(); await (await at('#compute')).click();
     await before(); read.total = (await page.locator('#total').innerText()).trim();
     await before(); await page.goto(pages.url('/c'));
     await before(); await (await at('#q')).fill(v.query);
     await before(); await (await at('#search')).click();
     await before(); read.results = (await page.locator('#results').innerText()).trim();
-    await before(); await (await at('#sort')).selectOption(v.sort);
-    await before(); await (await at('#exact')).check();
+    await before(); await select('#sort', v.sort);
+    await before(); await check('#exact');
     await before(); await (await at('#note')).fill(v.note);
     await before(); await (await at('#code')).pressSequentially(v.code);
     await before(); await (await at('#save')).click();
     await page.waitForURL('**/d?**');
     await before(); read.summary = (await page.locator('#summary').innerText()).trim();
     await before(); await (await at('#comment')).fill(v.comment);
-    await before(); await (await at('#rating')).selectOption(v.rating);
-    await before(); await (await at('#confirm')).check();
+    await before(); await select('#rating', v.rating);
+    await before(); await check('#confirm');
     await before(); await (await at('#done')).click();
     await page.locator('#status', { hasText: 'done' }).waitFor();
+    if (semantics) await page.screenshot({ type: 'png', fullPage: true });
+    await cast?.stop();
     for (const [name, expected] of Object.entries(EXPECTED_OUTPUTS)) {
       if (read[name] !== expected) throw new Error(`hand-written steps read ${name}=${JSON.stringify(read[name])}, expected ${JSON.stringify(expected)}`);
     }
@@ -76,7 +91,14 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
   }
 }
 
-async function snapshot(page: Page): Promise<void> {
-  await page.screenshot({ type: 'png', timeout: 10_000 });
-  await page.title();
+/** Chromium's screencast of the context's page, as page-sessions.ts runs it for the runner. */
+async function startScreencast(context: BrowserContext, page: Page): Promise<{ latest(): string | null; stop(): Promise<void> }> {
+  const session = await context.newCDPSession(page);
+  let frame: string | null = null;
+  session.on('Page.screencastFrame', (event) => {
+    frame = event.data;
+    session.send('Page.screencastFrameAck', { sessionId: event.sessionId }).catch(() => {});
+  });
+  await session.send('Page.startScreencast', { format: 'png', maxWidth: 960, maxHeight: 540 });
+  return { latest: () => frame, stop: () => session.detach().catch(() => {}) };
 }

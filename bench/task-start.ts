@@ -88,7 +88,7 @@ export async function run(): Promise<BenchmarkResult> {
       '',
       `Warm first action: **${Math.round(warmFirstAction)} ms**, target < ${WARM_TARGET_MS} ms: ${warmFirstAction < WARM_TARGET_MS ? 'met' : `missed by ${Math.round(warmFirstAction - WARM_TARGET_MS)} ms`}. Cold has no target; it is shown for comparison.`,
       '',
-      `The first step's own time (first step done − first action) is the step as the original runs it: the snapshot screenshot, the actionability waits and the click (see the first-step benchmark).`,
+      `The first step's own time (first step done − first action) is the step as the runner runs it: its snapshot (the page's first painted frame), the wait for the element and the click (see the first-step benchmark).`,
       '',
       `First task sent right after the worker started (playwright-core still loading in the background): first action ${Math.round(processCold.navigation)} ms, first step done ${Math.round(processCold.action)} ms.`,
     ].join('\n');

@@ -78,31 +78,23 @@ export const VALUES = {
 
 /**
  * The node fields that decide the runner's waits. Unset (undefined) means the recording leaves
- * them out, so the original's defaults apply: end_sleep_time 5 s (an upper bound on the load
- * wait) after interactions, before_sleep_time 3 s before extractions.
+ * them out, so the original's defaults apply: before_sleep_time 3 s before extractions (and
+ * end_sleep_time 5 s, an upper bound on the load wait after interactions, always left out).
  */
 export type StepWaits = {
-  endSleepTime?: number;
   extractionBeforeSleepTime?: number;
-  /** The two clicks that navigate keep end_sleep_time at its default whatever endSleepTime says. */
-  loadWaitAfterNavigation?: boolean;
 };
 
 /** Retries as a recording carries them (the original's defaults): they only matter on a miss. */
 const TRIES = { max_tries: 10, max_timeout_seconds_per_try: 1 };
 
 export function thirtyStepRecording(pages: PageServer, waits: StepWaits) {
-  const end = waits.endSleepTime === undefined ? {} : { end_sleep_time: waits.endSleepTime };
-  const interaction = (action: Record<string, unknown>, navigates = false) => ({
-    type: 'action_node',
-    ...(navigates && waits.loadWaitAfterNavigation ? {} : end),
-    interaction_action: { ...TRIES, ...action },
-  });
+  const interaction = (action: Record<string, unknown>) => ({ type: 'action_node', interaction_action: { ...TRIES, ...action } });
   const fill = (id: string, text: string) => interaction({ input_text: { command: `locator("#${id}")`, input_text: text, fill_or_type: 'fill' } });
   const type = (id: string, text: string) => interaction({ input_text: { command: `locator("#${id}")`, input_text: text, fill_or_type: 'type' } });
   const select = (id: string, value: string) => interaction({ select_option: { command: `locator("#${id}")`, select_values: [value] } });
   const check = (id: string) => interaction({ check: { command: `locator("#${id}")` } });
-  const click = (id: string, navigates = false) => interaction({ click_element: { command: `locator("#${id}")` } }, navigates);
+  const click = (id: string) => interaction({ click_element: { command: `locator("#${id}")` } });
   const goTo = (path: string) => interaction({ go_to_url: { url: pages.url(path) } });
   const extract = (id: string) => ({
     type: 'action_node',
@@ -120,7 +112,7 @@ export function thirtyStepRecording(pages: PageServer, waits: StepWaits) {
     fill('email', v.email),
     select('plan', v.plan),
     check('newsletter'),
-    click('next', true), // a link: navigates to /b
+    click('next'), // a link: navigates to /b
     fill('company', v.company),
     type('zip', v.zip),
     select('size', v.size),
@@ -135,7 +127,7 @@ export function thirtyStepRecording(pages: PageServer, waits: StepWaits) {
     check('exact'),
     fill('note', v.note),
     type('code', v.code),
-    click('save', true), // a form submit: navigates to /d
+    click('save'), // a form submit: navigates to /d
     extract('summary'),
     fill('comment', v.comment),
     select('rating', v.rating),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { MALLOC_ENV, NODE_FLAGS } from '../infra/memory-tuning.js';
 
 const API_KEY = 'bench-worker-api-key';
 /** Three levels below the repository, as dist/infra/local/main.js: the code finds examples/ from there. */
@@ -18,14 +19,17 @@ export type WorkerChild = Awaited<ReturnType<typeof startWorkerChild>>;
  * and run by plain `node`, so that its memory and its event loop hold the worker alone, not tsx
  * and not the benchmark's load generator.
  */
-export async function startWorkerChild(options: { controlPlane?: { url: string; apiKey: string } } = {}) {
+export async function startWorkerChild(options: { controlPlane?: { url: string; apiKey: string }; tuned?: boolean } = {}) {
   const outfile = join(BUILD_DIR, 'worker-process.js');
   await build({ entryPoints: [fileURLToPath(new URL('./worker-process.ts', import.meta.url))], outfile, bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning' });
   const root = await mkdtemp(join(tmpdir(), 'bench-worker-'));
   await mkdir(join(root, 'automations'), { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, [outfile], {
+  // Started as `npm start` starts the worker (infra/memory-tuning.ts), unless asked not to.
+  const tuned = options.tuned !== false;
+  const child: ChildProcess = spawn(process.execPath, [...(tuned ? NODE_FLAGS : []), outfile], {
     env: {
       ...process.env,
+      ...(tuned ? MALLOC_ENV : {}),
       BENCH_WORKER_ROOT: root,
       BENCH_WORKER_API_KEY: options.controlPlane?.apiKey ?? API_KEY,
       ...(options.controlPlane ? { BENCH_SERVER_URL: options.controlPlane.url } : {}),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from './memory-tuning.js';
 
 const DOCKERFILE = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
 const DOCKERIGNORE = readFileSync(new URL('../.dockerignore', import.meta.url), 'utf8');
@@ -46,7 +47,7 @@ describe('Dockerfile', () => {
     expect(user).toBeGreaterThan(-1);
     expect(user).toBeLessThan(cmd);
     expect(finalStage[user]?.args).not.toMatch(/^(root|0)(:|$)/);
-    expect(JSON.parse(finalStage[cmd]?.args ?? '[]')).toEqual(['node', 'dist/infra/local/main.js', '--ecs', '--host', '0.0.0.0']);
+    expect(JSON.parse(finalStage[cmd]?.args ?? '[]')).toEqual(['node', ...NODE_FLAGS, 'dist/infra/local/main.js', '--ecs', '--host', '0.0.0.0']);
   });
 
   it('uses the system Chromium, exposes 9000 and checks /health', () => {

@@ -68,12 +68,22 @@ export async function recordStep(state: RunState, end: StepEnd): Promise<StepSum
   return step;
 }
 
-/** Written aside then renamed, so a reader (the dashboard, a tail) never sees half a file. */
+/** Runs whose steps.json write is queued and not yet begun: that write will list their latest steps. */
+const stepListQueued = new WeakSet<RunState>();
+
+/**
+ * Written aside then renamed, so a reader (the dashboard, a tail) never sees half a file. Steps
+ * that finish while a write waits in the queue share it: the list is serialized when the write
+ * begins, so a long run does not rewrite its growing list once per step.
+ */
 function writeStepsFile(state: RunState, stepIndex: number): void {
+  if (stepListQueued.has(state)) return;
+  stepListQueued.add(state);
   const file = join(state.paths.logsDirectory, STEPS_FILE);
-  const body: StepsFile = { steps: state.steps };
-  const text = JSON.stringify(body, null, 2);
   state.files.add('the step list', { step_index: stepIndex }, async () => {
+    stepListQueued.delete(state);
+    const body: StepsFile = { steps: state.steps };
+    const text = JSON.stringify(body, null, 2);
     await mkdir(state.paths.logsDirectory, { recursive: true });
     await writeFile(`${file}.tmp`, text);
     await rename(`${file}.tmp`, file);
