@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProcesses, type ProcessInfo } from '../../lib/automation/browser/browser-process.js';
+import { neverLoadingPage } from '../../test/support/never-loading-page.js';
 import { startPageServer, type PageServer } from '../../test/support/page-server.js';
 import { chromiumProcesses, descendantsOf, eventually, launchedBrowserPids } from '../../test/support/processes.js';
 import { recording } from '../../test/support/run-recording.js';
@@ -16,11 +17,8 @@ beforeAll(async () => {
   pages = await startPageServer(
     {},
     {
-      // Headers and a first chunk, then nothing: the task is mid-navigation when Chromium freezes.
-      '/never': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html' }).write('<!doctype html><title>Never</title><p>loading');
-        hanging.push(res);
-      },
+      // The task is mid-navigation when Chromium freezes.
+      '/never': neverLoadingPage(hanging),
     },
   );
   worker = await startTestWorker({ KEEP_TASK_FILES: 'false' });

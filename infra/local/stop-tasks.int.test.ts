@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neverLoadingPage } from '../../test/support/never-loading-page.js';
 import { startPageServer, type PageServer } from '../../test/support/page-server.js';
 import { chromiumProcesses, eventually, launchedBrowserPids } from '../../test/support/processes.js';
 import { recording } from '../../test/support/run-recording.js';
@@ -14,11 +15,7 @@ beforeAll(async () => {
   pages = await startPageServer(
     { '/spin': '<!doctype html><title>Spin</title><script>for (;;) {}</script>' },
     {
-      // Headers and a first chunk, then nothing: the load event never comes.
-      '/never': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html' }).write('<!doctype html><title>Never</title><p>loading');
-        hanging.push(res);
-      },
+      '/never': neverLoadingPage(hanging),
     },
   );
   worker = await startTestWorker({ KEEP_TASK_FILES: 'false' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as z from 'zod';
 
 /** The reports a task ends with, in the order they are sent (spec §2.1, current revision). */
@@ -23,10 +23,15 @@ export type OutboxEntry = z.infer<typeof OutboxEntry>;
 
 export type NewEntry = Pick<OutboxEntry, 'task_id' | 'kind' | 'payload'>;
 
+/** A group of entries added together, written before the entries themselves. */
+const BATCH = '.batch';
+
 /**
  * The outbox on disk: one JSON file per report, written to a temporary name, flushed, then
- * renamed into place, so a crash leaves either the whole entry or none. A delivered entry's
- * file is removed; a refused one is moved to `rejected/` to be looked at.
+ * renamed into place, so a crash leaves either the whole entry or none. Reports added together
+ * (the end of a task) are first written as one batch file, so a crash while their files are
+ * written leaves all of them or none: the next start writes out what a batch holds. A delivered
+ * entry's file is removed; a refused one is moved to `rejected/` to be looked at.
  */
 export class OutboxStore {
   #counter = 0;
@@ -39,7 +44,8 @@ export class OutboxStore {
     const names = await readdir(this.directory);
     // Half-written entries of a crash: the entry they were replacing is still there.
     await Promise.all(names.filter((file) => file.endsWith('.tmp')).map((file) => rm(join(this.directory, file), { force: true })));
-    for (const name of names.filter((file) => file.endsWith('.json')).sort()) {
+    for (const name of names.filter((file) => file.endsWith(BATCH)).sort()) await this.expandBatch(join(this.directory, name));
+    for (const name of (await readdir(this.directory)).filter((file) => file.endsWith('.json')).sort()) {
       const path = join(this.directory, name);
       const parsed = OutboxEntry.safeParse(parseJson(await readFile(path, 'utf8').catch(() => '')));
       if (parsed.success) entries.push(parsed.data);
@@ -49,15 +55,26 @@ export class OutboxStore {
     return entries;
   }
 
-  /** Adds `items` in order; every one is on disk when this resolves. */
+  /** Adds `items` in order, all or none; every one is on disk when this resolves. */
   async add(items: NewEntry[], now = Date.now()): Promise<OutboxEntry[]> {
-    const added: OutboxEntry[] = [];
-    for (const item of items) {
-      const entry: OutboxEntry = { ...item, id: this.nextId(now), created_at: new Date(now).toISOString(), attempts: 0, next_attempt_at: now, last_error: null };
-      await this.write(entry);
-      added.push(entry);
-    }
+    const added: OutboxEntry[] = items.map((item) => ({ ...item, id: this.nextId(now), created_at: new Date(now).toISOString(), attempts: 0, next_attempt_at: now, last_error: null }));
+    const batch = added.length > 1 ? join(this.directory, `${added[0]?.id ?? ''}${BATCH}`) : null;
+    if (batch) await writeDurably(batch, JSON.stringify(added));
+    for (const entry of added) await this.write(entry);
+    // Nothing of the batch has been sent yet: a start that finds it still there may write it out again.
+    if (batch) await rm(batch, { force: true });
     return added;
+  }
+
+  /** What a crash left of an add: its entries written out, then the batch removed. */
+  private async expandBatch(path: string): Promise<void> {
+    const parsed = z.array(OutboxEntry).safeParse(parseJson(await readFile(path, 'utf8').catch(() => '')));
+    if (!parsed.success) {
+      await rename(path, join(this.directory, 'rejected', `${basename(path)}.unreadable`)).catch(() => {});
+      return;
+    }
+    for (const entry of parsed.data) await this.write(entry);
+    await rm(path, { force: true });
   }
 
   write(entry: OutboxEntry): Promise<void> {

@@ -5,7 +5,7 @@ import { tempDir } from '../../../test/support/task-fixture.js';
 import { ControlPlaneRejectedError } from '../../errors.js';
 import { silentLogger } from '../../log/logger.js';
 import { Outbox, type Deliver } from './outbox.js';
-import type { NewEntry, OutboxEntry } from './outbox-store.js';
+import { OutboxStore, type NewEntry, type OutboxEntry } from './outbox-store.js';
 
 const entry = (task: string, kind: NewEntry['kind'], payload: Record<string, unknown> = {}): NewEntry => ({ task_id: task, kind, payload });
 
@@ -119,5 +119,25 @@ describe('the outbox', () => {
     expect(readdirSync(directory).filter((name) => name.endsWith('.json') || name.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(join(directory, 'rejected', '000000000000002-000001.json.unreadable'))).toBe(true);
     await second.stop();
+  });
+
+  it('keeps the reports of one add all or none when the process dies while writing them', async () => {
+    const directory = tempDir();
+    const store = new OutboxStore(directory);
+    await store.open();
+    // The process "dies" after the first report's file: the others were never written.
+    let writes = 0;
+    const write = store.write.bind(store);
+    store.write = (item) => (++writes > 1 ? Promise.reject(new Error('killed')) : write(item));
+    await expect(store.add([entry('a', 'save_trajectory'), entry('a', 'complete_task'), entry('a', 'initiate_callback')])).rejects.toThrow('killed');
+    expect(readdirSync(directory).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+
+    const { delivered, deliver } = receiver();
+    const restarted = outboxOf(directory, deliver);
+    await restarted.start();
+    expect(await restarted.flush(2_000)).toBe(true);
+    expect(delivered).toEqual(['a:save_trajectory', 'a:complete_task', 'a:initiate_callback']);
+    expect(readdirSync(directory).filter((name) => name !== 'rejected')).toEqual([]);
+    await restarted.stop();
   });
 });
