@@ -140,4 +140,19 @@ describe('the outbox', () => {
     expect(readdirSync(directory).filter((name) => name !== 'rejected')).toEqual([]);
     await restarted.stop();
   });
+
+  it('stays stopped when stopped while it is still loading what is on disk', async () => {
+    const directory = tempDir();
+    const first = outboxOf(directory, receiver(() => new Error('down')).deliver);
+    await first.add([entry('a', 'start_task')]);
+    await first.stop();
+    const { tried, deliver } = receiver();
+    const second = outboxOf(directory, deliver);
+    const starting = second.start();
+    await second.stop();
+    await starting;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(tried).toEqual([]);
+    expect(readdirSync(directory).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+  });
 });

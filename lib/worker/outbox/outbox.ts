@@ -96,6 +96,8 @@ export class Outbox {
 
   /** Stops delivering; what is still pending stays on disk for the next start. */
   async stop(): Promise<void> {
+    // A load still reading the disk would start the loop after this stop: let it finish first.
+    await this.#ready?.catch(() => {});
     this.#stopped = true;
     this.#kick();
     await this.#loop;
