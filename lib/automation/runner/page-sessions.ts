@@ -73,8 +73,9 @@ export function startPageSessions(context: BrowserContext, logger: Logger): Page
       return entry.frame === null ? null : Buffer.from(entry.frame, 'base64');
     },
     signals(page) {
+      // Until the session knows the main frame (a page just opened), what it asks for is unknown.
       const entry = pages.get(page);
-      return entry ? { ...entry.signals } : null;
+      return entry && entry.mainFrameId !== null ? { ...entry.signals } : null;
     },
     async stop() {
       stopped = true;

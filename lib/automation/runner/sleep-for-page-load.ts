@@ -36,8 +36,9 @@ export function watchStep(page: Page, sessions: PageSessions): StepWatch {
     committed,
     asked() {
       const after = sessions.signals(page);
-      // A page without its session may have asked for anything: wait as the original does.
-      if (before === null || after === null) return { navigation: true, window: true };
+      // A page without its session may have asked for anything: wait for a load as the original
+      // does (which never waits for a tab it was not told to expect).
+      if (before === null || after === null) return { navigation: true, window: false };
       return { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
     },
     stop() {
