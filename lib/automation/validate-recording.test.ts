@@ -18,7 +18,7 @@ describe('validateRecording', () => {
       parameters,
       nodes: [click("locator('#a'"), { type: 'action_node', python_script_action: { execution_code: 'print(1)' } }, click("locator('#a')", { end_sleep_time: 99 })],
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['nodes[0].interaction_action.click_element.command', 'nodes[1].python_script_action', 'nodes[2].end_sleep_time']);
+    expect(problems.map((p) => p.path)).toEqual(['nodes[0].interaction_action.click_element.command', 'nodes[1].python_script_action', 'nodes[2].end_sleep_time']);
     expect(problems.find((p) => p.path === 'nodes[1].python_script_action')?.message).toMatch(/javascript_action/);
   });
 

@@ -23,10 +23,35 @@ export function validateRecording(raw: unknown, capabilities: WorkerCapabilities
   const tooLarge = checkRawNodeLimits(raw, limits);
   if (tooLarge.length > 0) return { ok: false, problems: tooLarge };
   const parsed = parseAutomation(raw);
-  if (!parsed.ok) return { ok: false, problems: [...parsed.problems, ...problemsBeyondSchema(raw, parsed.problems, capabilities, limits)] };
+  if (!parsed.ok) return { ok: false, problems: inDocumentOrder([...parsed.problems, ...problemsBeyondSchema(raw, parsed.problems, capabilities, limits)]) };
   const problems = laterChecks(parsed.automation, capabilities, limits);
   if (problems.length > 0) return { ok: false, problems };
   return parsed;
+}
+
+/**
+ * Problems in the order of the recording: grouped by top-level field (in the order the fields
+ * were first named), and within one field by position (`nodes[2]` before `nodes[10]`).
+ */
+function inDocumentOrder(problems: SchemaProblem[]): SchemaProblem[] {
+  const keys = (path: string) => path.split(/[.[\]]+/).filter(Boolean);
+  const compare = (a: string, b: string) => {
+    const [left, right] = [keys(a), keys(b)];
+    for (let i = 0; i < Math.min(left.length, right.length); i++) {
+      const [x, y] = [left[i] as string, right[i] as string];
+      if (x === y) continue;
+      const [m, n] = [Number(x), Number(y)];
+      return Number.isInteger(m) && Number.isInteger(n) ? m - n : x < y ? -1 : 1;
+    }
+    return left.length - right.length;
+  };
+  const groups = new Map<string, SchemaProblem[]>();
+  for (const problem of problems) {
+    const field = keys(problem.path)[0] ?? '';
+    groups.set(field, [...(groups.get(field) ?? []), problem]);
+  }
+  // Array.prototype.sort is stable: problems at one path keep the order they were found in.
+  return [...groups.values()].flatMap((group) => group.sort((a, b) => compare(a.path, b.path)));
 }
 
 function laterChecks(automation: Automation, capabilities: WorkerCapabilities, limits: RecordingLimits): SchemaProblem[] {

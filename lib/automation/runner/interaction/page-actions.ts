@@ -7,7 +7,7 @@ import { pdfFileName } from '../download-capture.js';
 import { fetchFile } from './fetch-file.js';
 import { requireFileName } from '../../limits/file-names.js';
 import { currentPage, type RunState } from '../run-state.js';
-import { isTimeoutError, sleep } from '../wait.js';
+import { isTimeoutError, sleep, withDeadline } from '../wait.js';
 import { maskSecureValues } from '../mask-secure-values.js';
 import { errorMessage } from '../../../errors.js';
 import { requirePlaywrightKey } from './key-names.js';
@@ -51,22 +51,49 @@ const SCROLL_PAUSE_MS = 300;
 const SCROLL_STILL_LIMIT = 3;
 const SCROLL_MAX_STEPS = 200;
 
+/** How long a wheel event may wait for the page to take it. */
+export const WHEEL_TIMEOUT_MS = 5_000;
+
 export async function scroll(state: RunState, action: ScrollAction): Promise<void> {
   const page = currentPage(state);
   const sign = action.down ? 1 : -1;
   if (action.amount !== -1) {
-    await page.mouse.wheel(0, sign * action.amount);
+    await wheel(page, sign * action.amount);
     return;
   }
   let still = 0;
   let last = await scrollY(page);
   for (let step = 0; step < SCROLL_MAX_STEPS && still < SCROLL_STILL_LIMIT; step++) {
-    await page.mouse.wheel(0, sign * SCROLL_STEP_PX);
+    await wheel(page, sign * SCROLL_STEP_PX);
     await sleep(SCROLL_PAUSE_MS, state.signal);
     const now = await scrollY(page);
     still = now === last ? still + 1 : 0;
     last = now;
   }
+}
+
+/**
+ * One wheel event, bounded: Playwright waits for the page to acknowledge it, and a page replaced
+ * by a navigation just then never does (the step after a navigating click may start before the
+ * new page commits). Such a wheel is sent again once the new page has loaded.
+ */
+async function wheel(page: Page, deltaY: number): Promise<void> {
+  // Null when the page has not answered in time; a late rejection is caught, never unhandled.
+  const once = () =>
+    withDeadline(
+      page.mouse.wheel(0, deltaY).then(
+        () => ({ failed: false as const }),
+        (error: unknown) => ({ failed: true as const, error }),
+      ),
+      WHEEL_TIMEOUT_MS,
+    );
+  let outcome = await once();
+  if (outcome === null) {
+    await page.waitForLoadState('load', { timeout: WHEEL_TIMEOUT_MS }).catch(() => {});
+    outcome = await once();
+  }
+  if (outcome === null) throw new Error(`scroll: the page did not take the scroll within ${WHEEL_TIMEOUT_MS / 1000} s`);
+  if (outcome.failed) throw outcome.error;
 }
 
 function scrollY(page: Page): Promise<number> {
