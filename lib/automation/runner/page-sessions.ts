@@ -11,9 +11,9 @@ import { withDeadline } from './wait.js';
  *   at half the viewport's size and can lag the page by one paint; the final step still takes
  *   a full-page screenshot.
  * - what a step's action asked of the page: a navigation of its main frame or a new window.
- *   The page announces both while it handles the input, so they have arrived by the time the
- *   action's own call returns (Playwright's wait after a click relies on the same order), and a
- *   step that asked for neither owes no wait after it.
+ *   The page announces both while it handles the input, but the announcement can arrive after
+ *   the action's own call has returned (a third of the time, measured); a round trip on the
+ *   same session (`settle`) makes sure it is in. A step that asked for neither owes no wait.
  */
 export type PageSessions = {
   /**
@@ -23,6 +23,13 @@ export type PageSessions = {
   latestFrame(page: Page, waitMs: number): Promise<Buffer | null>;
   /** How many main-frame navigations and new windows the page has asked for so far; null: unknown (no session). */
   signals(page: Page): PageSignals | null;
+  /**
+   * One round trip to the page on this session: what the page announced before it arrives
+   * first. False when no answer came within `ms`: Chromium holds a page's DevTools commands
+   * while a navigation of it is under way, so a page that does not answer is navigating (or
+   * busy).
+   */
+  settle(page: Page, ms: number): Promise<boolean>;
   stop(): Promise<void>;
 };
 
@@ -76,6 +83,15 @@ export function startPageSessions(context: BrowserContext, logger: Logger): Page
       // Until the session knows the main frame (a page just opened), what it asks for is unknown.
       const entry = pages.get(page);
       return entry && entry.mainFrameId !== null ? { ...entry.signals } : null;
+    },
+    async settle(page, ms) {
+      const entry = pages.get(page);
+      if (!entry) return false;
+      const answered = entry.session.send('Runtime.getIsolateId').then(
+        () => true,
+        () => true,
+      );
+      return (await withDeadline(answered, ms)) === true;
     },
     async stop() {
       stopped = true;

@@ -9,6 +9,7 @@ import { taskPaths, type Task } from '../../schemas/wire/task.js';
 import type { TaskRunOutcome } from '../../worker/task-runner.js';
 import { recordDialogs } from './dialog-log.js';
 import { goToUrl } from './interaction/page-actions.js';
+import { removeUploadCopies } from './interaction/run-interaction.js';
 import { NetworkLog } from './network-log.js';
 import { DownloadCapture } from './download-capture.js';
 import { FIRST_FRAME_WAIT_MS } from './run-action-node.js';
@@ -136,6 +137,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     await trace.stop(keepsTrace(state) ? join(paths.logsDirectory, TRACE_FILE) : null);
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
     await trace.cleanUp();
+    await removeUploadCopies(paths.taskDirectory);
   }
   const files = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
   // A step's error may quote a value it was given (an address with a token in it): the error

@@ -12,9 +12,12 @@ export type StepWatch = {
   readonly page: Page;
   /** Resolves when the main frame commits a new document (never, when it does not). */
   readonly committed: Promise<void>;
-  asked(): { navigation: boolean; window: boolean };
+  asked(): Promise<{ navigation: boolean; window: boolean }>;
   stop(): void;
 };
+
+/** A page that answers slower than this after a step is taken to be navigating. */
+const SETTLE_MS = 25;
 
 export function watchStep(page: Page, sessions: PageSessions): StepWatch {
   const before = sessions.signals(page);
@@ -34,12 +37,21 @@ export function watchStep(page: Page, sessions: PageSessions): StepWatch {
   return {
     page,
     committed,
-    asked() {
-      const after = sessions.signals(page);
+    async asked() {
       // A page without its session may have asked for anything: wait for a load as the original
       // does (which never waits for a tab it was not told to expect).
-      if (before === null || after === null) return { navigation: true, window: false };
-      return { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
+      if (before === null) return { navigation: true, window: false };
+      const seen = () => {
+        const after = sessions.signals(page);
+        return after === null ? null : { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
+      };
+      const first = seen();
+      if (first === null) return { navigation: true, window: false };
+      if (first.navigation || first.window) return first;
+      // Nothing announced yet: a round trip makes sure nothing is still on its way.
+      const answered = await sessions.settle(page, SETTLE_MS);
+      const last = seen() ?? { navigation: true, window: false };
+      return answered ? last : { ...last, navigation: true };
     },
     stop() {
       page.off('request', onRequest);
@@ -66,7 +78,7 @@ function frameOf(request: Request): ReturnType<Page['mainFrame']> | null {
  */
 export async function waitAfterStep(context: BrowserContext, watch: StepWatch, seconds: number, signal?: AbortSignal): Promise<void> {
   if (seconds <= 0) return;
-  const asked = watch.asked();
+  const asked = await watch.asked();
   if (asked.window && lastPage(context) === watch.page) {
     await context.waitForEvent('page', { timeout: seconds * 1000 }).catch(() => {});
   }

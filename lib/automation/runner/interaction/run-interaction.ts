@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { InteractionAction } from '../../../schemas/automation/interaction-action.js';
 import type { UploadFileAction } from '../../../schemas/automation/locator-actions.js';
@@ -45,20 +45,28 @@ export async function runInteraction(state: RunState, action: InteractionAction)
   throw new Error(`${state.nodePath}: this interaction_action is not supported by this worker`);
 }
 
-/** A `file_url` is fetched into a temporary file that is removed once the upload is done. */
+const UPLOAD_COPY_PREFIX = 'upload-';
+
+/**
+ * A `file_url` is fetched into a temporary file for the upload. The page reads a chosen file
+ * when its script asks for it, which may be after the step: the copies are removed when the
+ * run ends (removeUploadCopies).
+ */
 async function runUpload(state: RunState, action: UploadFileAction, tries: { maxTries: number; timeoutSeconds: number }): Promise<void> {
   if (action.file_path) return uploadFile(state, action, tries, await resolveUploadPath(action.file_path, fileLimits(state.services).uploadFilesDir));
   const url = action.file_url ?? '';
   if (!/^https?:\/\//i.test(url)) throw new Error('upload_file: file_url must be an http(s) URL');
   const { response, body } = await fetchFile(state, url, 'upload_file');
-  const dir = await mkdtemp(join(state.paths.taskDirectory, 'upload-'));
-  try {
-    const file = join(dir, uploadFileName(url, response.headers()));
-    await writeFile(file, body);
-    await uploadFile(state, action, tries, file);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const dir = await mkdtemp(join(state.paths.taskDirectory, UPLOAD_COPY_PREFIX));
+  const file = join(dir, uploadFileName(url, response.headers()));
+  await writeFile(file, body);
+  await uploadFile(state, action, tries, file);
+}
+
+/** Removes the copies of fetched uploads; called once the run's browser context is closed. */
+export async function removeUploadCopies(taskDirectory: string): Promise<void> {
+  const names = await readdir(taskDirectory).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => name.startsWith(UPLOAD_COPY_PREFIX)).map((name) => rm(join(taskDirectory, name), { recursive: true, force: true })));
 }
 
 /** For a served file whose URL and headers name no extension; upload forms often check it. */
