@@ -12,7 +12,7 @@ import { runLlmAssertion } from './llm/run-llm-assertion.js';
 import { runLlmQuery } from './llm/run-llm-query.js';
 import { countLocator, setVariable } from './misc-actions.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
-import { waitAfterStep, watchStep, type StepWatch } from './sleep-for-page-load.js';
+import { waitAfterStep, watchStep, type StepWatch } from './wait-after-step.js';
 import { writeStepFiles, type BrowserSnapshot } from './step-files.js';
 import { actionCommand, recordStep } from './step-list.js';
 import { substituteActionNode } from './substitute-action-node.js';

@@ -2,7 +2,7 @@ import type { PrivateNode } from '../../schemas/automation/nodes.js';
 import { problemsFromZod } from '../../http/problems.js';
 import { substituteVariables } from '../variables/substitute-variables.js';
 import { currentPage, variableSources, type RunState } from './run-state.js';
-import { sleepForPageToLoad } from './sleep-for-page-load.js';
+import { sleepForPageToLoad } from './wait-after-step.js';
 import { writeStepFiles } from './step-files.js';
 import { recordStep } from './step-list.js';
 import { substituteStrings } from './substitute-action-node.js';

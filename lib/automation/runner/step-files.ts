@@ -36,21 +36,27 @@ export function writeStepFiles(state: RunState, step: StepRecord): void {
   for (const output of step.newOutputs) {
     if (output.screenshot) files.push([`screenshot_${safeName(output.screenshot.filename)}.png`, Buffer.from(output.screenshot.base64, 'base64')]);
   }
-  const stateJson = {
-    // The page's address and title may carry a secret (a token in a query string).
-    title: maskSecureValues(step.snapshot.title, state.secure),
-    url: maskSecureValues(step.snapshot.url, state.secure),
-    step_index: step.stepIndex,
-    try_index: step.tryIndex,
-    started_at: step.startedAt.toISOString(),
-    completed_at: step.completedAt.toISOString(),
-    token_usage: { ...state.tokenUsage },
-  };
+  // Taken now: the run goes on changing these while the files wait to be written.
+  const title = maskSecureValues(step.snapshot.title, state.secure);
+  const url = maskSecureValues(step.snapshot.url, state.secure);
+  const tokenUsage = { ...state.tokenUsage };
   state.files.add('step files', { step_index: step.stepIndex }, async () => {
     await mkdir(dir, { recursive: true });
     const downloadedFiles = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
-    const { token_usage, ...rest } = stateJson;
-    files.push(['state.json', json({ ...rest, downloaded_files: downloadedFiles, token_usage })]);
+    files.push([
+      'state.json',
+      json({
+        // The page's address and title may carry a secret (a token in a query string): masked above.
+        title,
+        url,
+        step_index: step.stepIndex,
+        try_index: step.tryIndex,
+        started_at: step.startedAt.toISOString(),
+        completed_at: step.completedAt.toISOString(),
+        downloaded_files: downloadedFiles,
+        token_usage: tokenUsage,
+      }),
+    ]);
     await Promise.all(files.map(([name, body]) => writeFile(join(dir, name), body)));
   });
 }
