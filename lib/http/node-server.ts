@@ -35,6 +35,16 @@ const DRAIN_MAX_MS = 5_000;
  */
 export function createNodeServer(routes: Route[], options: NodeServerOptions = {}): Server {
   const compiled = routes.map(compileRoute);
+  // Most requests are for a literal path: looked up at once, the patterns only tried when no
+  // literal route has the method. A literal route wins over a pattern that also matches, as API
+  // Gateway picks the most specific route for the method.
+  const literal = new Map<string, CompiledRoute[]>();
+  for (const route of compiled) if (route.names.length === 0) literal.set(route.path, [...(literal.get(route.path) ?? []), route]);
+  const findRoutes = (pathname: string, method: string) => {
+    const exact = (literal.get(pathname) ?? (pathname.endsWith('/') ? literal.get(pathname.slice(0, -1)) : undefined) ?? []).map((route) => ({ route, params: NO_PARAMS }));
+    if (exact.some((m) => m.route.method === method)) return exact;
+    return [...exact, ...compiled.filter((route) => route.names.length > 0).map((route) => ({ route, params: matchPath(route, pathname) })).filter((m) => m.params)];
+  };
   const logger = options.logger ?? createLogger({ bindings: { component: options.name ?? 'http' } });
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -52,7 +62,7 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
       return;
     }
     const method = (req.method ?? 'GET').toUpperCase();
-    const matches = compiled.map((route) => ({ route, params: matchPath(route, url.pathname) })).filter((m) => m.params);
+    const matches = findRoutes(url.pathname, method);
     const match = matches.find((m) => m.route.method === method);
     if (!match?.params) {
       req.resume();
@@ -64,7 +74,8 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
     }
     const routeLimit = typeof match.route.maxBodyBytes === 'function' ? match.route.maxBodyBytes() : match.route.maxBodyBytes;
     const limit = routeLimit ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const body = await readBody(req, limit);
+    // Most requests (every GET) carry no body: nothing to wait for.
+    const body = hasBody(req) ? await readBody(req, limit) : (req.resume(), EMPTY_BODY);
     if (body === undefined) {
       send(res, describeErrorResult(payloadTooLarge(limit)), true);
       return;
@@ -119,6 +130,15 @@ function matchPath(route: CompiledRoute, pathname: string): Record<string, strin
   return params;
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** HTTP/1.1 frames a request body with one of these two headers; without them there is none. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /**
  * Reads the whole body, or answers undefined once it has passed the limit (nothing more is
  * kept) and the rest was drained, within DRAIN_MAX_BYTES and DRAIN_MAX_MS.
@@ -163,10 +183,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 function send(res: ServerResponse, result: HttpResult, closeConnection = false): void {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  // The length is the shim's to state: it is what lets a keep-alive client read the answer in one go.
+  for (const [name, value] of Object.entries(result.headers ?? {})) if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   if (closeConnection) headers.connection = 'close';
   const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  // A 204 or 304 carries no body and must not state a length (RFC 9110, 8.6).
+  if (result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(result.statusCode, headers);
   res.end(body);
 }
