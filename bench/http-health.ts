@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { busyRecording, startBusyPage } from './busy-recording.js';
@@ -27,6 +28,14 @@ export async function run(): Promise<BenchmarkResult> {
   const worker = await startWorkerChild();
   const python = fastApi.ok ? await startFastApi() : undefined;
   try {
+    // Each server alone first: what a request costs it when nothing else runs.
+    const oursIdle: Sample[] = [];
+    const theirsIdle: Sample[] = [];
+    await measure(`${worker.workerUrl}/health`, 1);
+    for (let round = 0; round < RUNS; round++) {
+      oursIdle.push(await measure(`${worker.workerUrl}/health`, SECONDS));
+      if (python) theirsIdle.push(await measure(`${python.url}/health`, SECONDS));
+    }
     await worker.writeRecording('busy', busyRecording(pages));
     const taskId = await worker.submit('busy');
     await waitFor(async () => (await worker.health()).task_running, 30_000);
@@ -48,6 +57,8 @@ export async function run(): Promise<BenchmarkResult> {
     const o = { rps: summarize(ours.map((s) => s.rps)), p99: summarize(ours.map((s) => s.p99)) };
     const t = python ? { rps: summarize(theirs.map((s) => s.rps)), p99: summarize(theirs.map((s) => s.p99)) } : undefined;
     const ratio = t ? o.rps.median / t.rps.median : undefined;
+    const oi = { rps: summarize(oursIdle.map((s) => s.rps)), p99: summarize(oursIdle.map((s) => s.p99)) };
+    const ti = python ? { rps: summarize(theirsIdle.map((s) => s.rps)), p99: summarize(theirsIdle.map((s) => s.p99)) } : undefined;
     const fmt = (s: Summary, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
     const markdown = [
       `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per run, median of ${RUNS} runs (min–max), ours and theirs alternating. Ours: the worker as \`npm start\` runs it, in its own process, while a task keeps its browser busy (fill, check, click with a snapshot each step) through every run. Theirs: FastAPI + uvicorn from Debian (${fastApi.ok ? fastApi.versions : 'not installed'}), one worker, an async route with the same JSON, access log off, on the same machine at the same time (our task keeps running). Targets: ≥ ${THROUGHPUT_TARGET}× its throughput, p99 < ${P99_TARGET_MS} ms.`,
@@ -56,10 +67,13 @@ export async function run(): Promise<BenchmarkResult> {
       '|---|---|---|',
       `| our worker, task running | ${fmt(o.rps)} | ${fmt(o.p99)} |`,
       t ? `| FastAPI + uvicorn | ${fmt(t.rps)} | ${fmt(t.p99)} |` : `| FastAPI + uvicorn | not measured | not measured |`,
+      `| (for comparison) our worker, no task | ${fmt(oi.rps)} | ${fmt(oi.p99)} |`,
+      ti ? `| (for comparison) FastAPI + uvicorn, no task running | ${fmt(ti.rps)} | ${fmt(ti.p99)} |` : `| (for comparison) FastAPI + uvicorn, no task running | not measured | not measured |`,
       '',
       ratio === undefined
         ? `Throughput ratio not measured: ${fastApi.ok ? 'FastAPI did not run' : fastApi.reason}. Install them with \`apt-get install python3-fastapi python3-uvicorn\`.`
         : `Throughput ratio: **${ratio.toFixed(2)}×** (target ≥ ${THROUGHPUT_TARGET}×: ${ratio >= THROUGHPUT_TARGET ? 'met' : `missed by ${((1 - ratio / THROUGHPUT_TARGET) * 100).toFixed(0)} %`}).`,
+      ti ? `With no task running the ratio is ${(oi.rps.median / ti.rps.median).toFixed(2)}×: a request costs our worker that much less CPU. While the task runs, the machine's ${availableParallelism()} cores are shared with Chromium and the load generator, and the task's own calls (Playwright, the runner) take turns with the requests on the worker's event loop.` : '',
       `p99 of our worker: **${o.p99.median.toFixed(0)} ms** (target < ${P99_TARGET_MS} ms: ${o.p99.median < P99_TARGET_MS ? 'met' : `missed by ${(o.p99.median - P99_TARGET_MS).toFixed(0)} ms`}). autocannon measures latency in whole milliseconds.`,
     ].join('\n');
     return { title: 'HTTP: GET /health while an automation runs, vs FastAPI + uvicorn', markdown };

@@ -36,8 +36,8 @@ export async function run(): Promise<BenchmarkResult> {
     const HAND = 'hand-written (playwright-core)';
     const SEMANTICS = "hand-written + the original's step semantics (visible wait, select's option read, uncheck before check, final full-page screenshot)";
     const FRAMES = '… + step screenshots from the screencast, as the runner takes them';
-    const TRACE_OFF = 'runner, TASK_TRACE off';
-    const TRACE_ON = 'runner, TASK_TRACE on (default)';
+    const TRACE_OFF = 'runner, TASK_TRACE off (the default unless DEPLOYMENT=dev)';
+    const TRACE_ON = 'runner, TASK_TRACE on (the default with DEPLOYMENT=dev)';
     const variants: Variant[] = [
       hand(HAND, {}),
       hand(SEMANTICS, { originalSemantics: true }),

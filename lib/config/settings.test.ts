@@ -84,4 +84,13 @@ describe('loadSettings', () => {
     expect(loadSettings({ ...key, DEPLOYMENT: 'dev', keep_task_files: 'no' }).settings.KEEP_TASK_FILES).toBe(false);
     expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', KEEP_TASK_FILES: 'maybe' }))).toMatch(/KEEP_TASK_FILES: /);
   });
+
+  it('records a trace by default only in dev, where runs are debugged (it adds about a third to a run); an explicit value wins', () => {
+    const key = { API_KEY: 'long-enough-key' };
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings.TASK_TRACE).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings.TASK_TRACE).toBe(false);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod', TASK_TRACE: 'true' }).settings.TASK_TRACE).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev', task_trace: 'false' }).settings.TASK_TRACE).toBe(false);
+    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', TASK_TRACE: 'sometimes' }))).toMatch(/TASK_TRACE: /);
+  });
 });

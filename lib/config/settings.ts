@@ -83,8 +83,11 @@ const SettingsObject = z.object({
    * in the original (kept in dev for inspection, removed otherwise so the disk does not fill).
    */
   KEEP_TASK_FILES: optionalBool,
-  /** Record a Playwright trace of each task in its logs/trace.zip (sent with the trajectory). */
-  TASK_TRACE: bool(true),
+  /**
+   * Record a Playwright trace of each task in its logs/trace.zip (sent with the trajectory).
+   * Unset, it follows DEPLOYMENT: on in dev, off otherwise.
+   */
+  TASK_TRACE: optionalBool,
   /**
    * The model LLM steps use, `provider/model` as in the original (`gemini/…`, `openai/…`,
    * `anthropic/…`; a bare name is an OpenAI model). Checked by lib/llm/model-route.ts.
@@ -156,6 +159,8 @@ const SettingsObject = z.object({
 export const Settings = SettingsObject.transform((settings) => ({
   ...settings,
   KEEP_TASK_FILES: settings.KEEP_TASK_FILES ?? settings.DEPLOYMENT === 'dev',
+  // A trace adds about a third to a run's browser time: paid by default only where runs are debugged.
+  TASK_TRACE: settings.TASK_TRACE ?? settings.DEPLOYMENT === 'dev',
 }));
 export type Settings = z.infer<typeof Settings>;
 

@@ -70,4 +70,18 @@ describe('our DevTools session on each page', () => {
     await page.waitForURL('**/slow');
     expect(await sessions.settle(page, 1_000)).toBe(true);
   });
+
+  it("reads the title as Playwright's page.title() does, and the page being left's while a navigation waits", async () => {
+    const { page, sessions } = await openStart();
+    expect(await sessions.title(page)).toBe('Start');
+    await page.evaluate(`document.title = 'Set by the page & its script'`);
+    expect(await sessions.title(page)).toBe(await page.title());
+    await page.getByRole('link', { name: 'Continue' }).click({ noWaitAfter: true });
+    await expect.poll(() => held.length).toBe(1);
+    expect(await sessions.title(page)).toBe('Set by the page & its script');
+    for (const release of held.splice(0)) release();
+    await page.waitForURL('**/slow');
+    // A page without a <title> has an empty one (the browser's tab would show its address).
+    expect([await sessions.title(page), await page.title()]).toEqual(['', '']);
+  });
 });

@@ -30,6 +30,12 @@ export type PageSessions = {
    * busy).
    */
   settle(page: Page, ms: number): Promise<boolean>;
+  /**
+   * The title of the page's current document, as the browser holds it (no round trip to the
+   * page, so a page busy with a navigation still answers with the page it is leaving). Null
+   * when the page has no session.
+   */
+  title(page: Page): Promise<string | null>;
   stop(): Promise<void>;
 };
 
@@ -92,6 +98,16 @@ export function startPageSessions(context: BrowserContext, logger: Logger): Page
         () => true,
       );
       return (await withDeadline(answered, ms)) === true;
+    },
+    async title(page) {
+      const entry = pages.get(page);
+      if (!entry) return null;
+      try {
+        const history = await entry.session.send('Page.getNavigationHistory');
+        return history.entries[history.currentIndex]?.title ?? null;
+      } catch {
+        return null;
+      }
     },
     async stop() {
       stopped = true;

@@ -37,7 +37,7 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
     const outputsBefore = state.outputData.length;
     const action = substituteActionNode(node, variableSources(state));
     const page = currentPage(state);
-    const snapshot = await snapshotPage(state, page);
+    const taken = await snapshotPage(state, page);
     const pagesBefore = state.context.pages().length;
     navigation = watchStep(page, state.pages);
     let failure: unknown;
@@ -48,6 +48,7 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
       throw error;
     } finally {
       const completedAt = new Date();
+      const snapshot: BrowserSnapshot = { ...taken, title: await taken.title };
       writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) });
       const step = await recordStep(state, {
         stepIndex,
@@ -108,14 +109,17 @@ export const FIRST_FRAME_WAIT_MS = 150;
 
 /**
  * The page as the step began: its latest painted frame (page-sessions.ts), or a screenshot when it
- * has painted none yet; a page that cannot be captured still gets its url.
+ * has painted none yet; a page that cannot be captured still gets its url. The title is read
+ * alongside the action: the question is sent first, and the browser answers it before the
+ * action's own commands (they share one connection, read in order), so the action cannot change
+ * the answer, and the step does not wait a round trip for it.
  */
-async function snapshotPage(state: RunState, page: Page): Promise<BrowserSnapshot> {
+async function snapshotPage(state: RunState, page: Page): Promise<Omit<BrowserSnapshot, 'title'> & { title: Promise<string> }> {
   // The url first: a screenshot waits out a navigation in flight, and the step began here.
   const url = page.url();
+  const title = state.pages.title(page).then((read) => read ?? page.title()).catch(() => '');
   // Short: a navigation in flight holds a screenshot up, and the next frame will show its page.
   const screenshot = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 2_000 }).catch(() => null));
-  const title = await page.title().catch(() => '');
   return { url, title, screenshot };
 }
 

@@ -19,14 +19,16 @@ import { STEPS_FILE, TRACE_FILE, type StepSummary, type StepsFile } from './step
 
 const PAGE = `<!doctype html><title>Counter</title>
 <input id="q" aria-label="Query">
-<button onclick="fetch('/api/press?name=' + encodeURIComponent(q.value))">Add</button>`;
+<button onclick="fetch('/api/press?name=' + encodeURIComponent(q.value))">Add</button>
+<button onclick="document.title = 'Renamed'">Rename</button>
+<a href="/next">Next</a>`;
 
 let browser: Browser;
 let server: PageServer;
 
 beforeAll(async () => {
   browser = await launchTestBrowser();
-  server = await startPageServer({ '/page': PAGE }, { '/api/press': (_req, res) => sendJson(res, 200, { ok: true }) });
+  server = await startPageServer({ '/page': PAGE, '/next': '<!doctype html><title>Next page</title><p>Here' }, { '/api/press': (_req, res) => sendJson(res, 200, { ok: true }) });
 });
 
 afterAll(async () => {
@@ -60,6 +62,19 @@ async function run(nodes: unknown[], options: { trace?: boolean; signal?: AbortS
 
 describe('the step list and the trace of a run', () => {
   let traceOfSuccess = '';
+
+  it('gives each step the title of the page as it began, whatever its action does to it', async () => {
+    const { outcome, steps } = await run(
+      [clickStep('get_by_role("button", name="Rename")'), clickStep('get_by_role("link", name="Next")'), clickStep('get_by_text("Here")')],
+      { trace: false },
+    );
+    expect(outcome.status).toBe('success');
+    expect(steps?.map((step) => [step.title, new URL(step.url).pathname])).toEqual([
+      ['Counter', '/page'],
+      ['Renamed', '/page'],
+      ['Next page', '/next'],
+    ]);
+  });
 
   it('lists each step in steps.json, tells onStep of each, and writes trace.zip', async () => {
     const lines: Record<string, unknown>[] = [];
