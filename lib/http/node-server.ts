@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { describeError } from './error-status.js';
 import type { HttpRouteHandler } from './create-http-handler.js';
-import { localLambdaContext, toLambdaEvent } from './lambda-event.js';
+import { localHttpContext, toLambdaEvent } from './lambda-event.js';
 import { payloadTooLarge } from './limit-body-size.js';
 import { requestUrl } from './request-url.js';
 import { jsonResponse, type HttpResult } from './responses.js';
@@ -82,7 +82,7 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
     }
     const routeKey = `${match.route.method} ${match.route.path}`;
     const event = toLambdaEvent(req, url, body, routeKey, match.params);
-    const result = await match.route.handler(event, localLambdaContext(routeKey));
+    const result = await match.route.handler(event, localHttpContext(routeKey));
     send(res, result);
   }
 
