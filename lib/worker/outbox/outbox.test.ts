@@ -146,6 +146,8 @@ describe('the outbox', () => {
     const first = outboxOf(directory, receiver(() => new Error('down')).deliver);
     await first.add([entry('a', 'start_task')]);
     await first.stop();
+    // Past its retry delay: the second outbox would send it as soon as its loop ran.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const { tried, deliver } = receiver();
     const second = outboxOf(directory, deliver);
     const starting = second.start();

@@ -52,7 +52,10 @@ export class Outbox {
 
   /** Loads what is pending on disk (a previous process's reports too) and starts delivering. */
   start(): Promise<void> {
-    this.#ready ??= this.#load();
+    if (!this.#ready) {
+      this.#stopped = false;
+      this.#ready = this.#load();
+    }
     return this.#ready;
   }
 
@@ -60,7 +63,8 @@ export class Outbox {
     const left = await this.#store.open();
     this.#pending.push(...left);
     if (left.length > 0) this.#options.logger.info('outbox has reports from before the restart', { pending: left.length });
-    this.#stopped = false;
+    // Stopped while the disk was read: nothing is sent, what was read stays there for the next start.
+    if (this.#stopped) return;
     this.#loop ??= this.#run();
   }
 
@@ -96,10 +100,10 @@ export class Outbox {
 
   /** Stops delivering; what is still pending stays on disk for the next start. */
   async stop(): Promise<void> {
-    // A load still reading the disk would start the loop after this stop: let it finish first.
-    await this.#ready?.catch(() => {});
+    // Marked first: a load still reading the disk must not start delivering once it is done.
     this.#stopped = true;
     this.#kick();
+    await this.#ready?.catch(() => {});
     await this.#loop;
     this.#loop = null;
     this.#ready = null;
