@@ -92,7 +92,9 @@ describe('createNodeServer', () => {
   });
 
   it('tells a wrong method (405) from an unknown path (404) on literal routes', async () => {
-    expect((await send('POST', '/health')).status).toBe(405);
+    const refused = await send('POST', '/health');
+    expect([refused.status, refused.headers.allow]).toEqual([405, 'GET']);
+    expect((await send('DELETE', '/items/latest')).headers.allow).toBe('GET, PUT');
     expect((await send('GET', '/nowhere')).status).toBe(404);
     expect((await send('GET', '/health/')).status).toBe(200);
   });

@@ -66,10 +66,11 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
     const match = matches.find((m) => m.route.method === method);
     if (!match?.params) {
       req.resume();
-      const error = matches.length > 0
-        ? new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`)
-        : new AppError('NOT_FOUND', `No route for ${method} ${url.pathname}`);
-      send(res, describeErrorResult(error));
+      if (matches.length === 0) return send(res, describeErrorResult(new AppError('NOT_FOUND', `No route for ${method} ${url.pathname}`)));
+      // A 405 names the methods the path has (RFC 9110, 15.5.6).
+      const allow = [...new Set(matches.map((m) => m.route.method))].join(', ');
+      const refused = describeErrorResult(new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`));
+      send(res, { ...refused, headers: { ...refused.headers, allow } });
       return;
     }
     const routeLimit = typeof match.route.maxBodyBytes === 'function' ? match.route.maxBodyBytes() : match.route.maxBodyBytes;
