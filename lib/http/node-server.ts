@@ -40,10 +40,11 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
   // Gateway picks the most specific route for the method.
   const literal = new Map<string, CompiledRoute[]>();
   for (const route of compiled) if (route.names.length === 0) literal.set(route.path, [...(literal.get(route.path) ?? []), route]);
+  const patterns = compiled.filter((route) => route.names.length > 0);
   const findRoutes = (pathname: string, method: string) => {
     const exact = (literal.get(pathname) ?? (pathname.endsWith('/') ? literal.get(pathname.slice(0, -1)) : undefined) ?? []).map((route) => ({ route, params: NO_PARAMS }));
     if (exact.some((m) => m.route.method === method)) return exact;
-    return [...exact, ...compiled.filter((route) => route.names.length > 0).map((route) => ({ route, params: matchPath(route, pathname) })).filter((m) => m.params)];
+    return [...exact, ...patterns.map((route) => ({ route, params: matchPath(route, pathname) })).filter((m) => m.params)];
   };
   const logger = options.logger ?? createLogger({ bindings: { component: options.name ?? 'http' } });
   const server = createServer((req, res) => {
@@ -76,7 +77,9 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
     const routeLimit = typeof match.route.maxBodyBytes === 'function' ? match.route.maxBodyBytes() : match.route.maxBodyBytes;
     const limit = routeLimit ?? options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     // Most requests (every GET) carry no body: nothing to wait for.
-    const body = hasBody(req) ? await readBody(req, limit) : (req.resume(), EMPTY_BODY);
+    let body: Buffer | undefined = EMPTY_BODY;
+    if (hasBody(req)) body = await readBody(req, limit);
+    else req.resume();
     if (body === undefined) {
       send(res, describeErrorResult(payloadTooLarge(limit)), true);
       return;
