@@ -76,21 +76,13 @@ describe('loadSettings', () => {
     expect(problemsOf(() => loadSettings({ DEPLOYMENT: 'prod' }))).toContain('API_KEY: the built-in development key cannot be used with DEPLOYMENT=prod');
   });
 
-  it('keeps task folders by default only in dev, as the original deletes them unless DEPLOYMENT=dev; an explicit value wins', () => {
+  // Task folders: the original deletes them unless DEPLOYMENT=dev. Traces add about a third to a run.
+  it.each(['KEEP_TASK_FILES', 'TASK_TRACE'] as const)('%s is on by default only in dev; an explicit value wins, in any case of the name', (name) => {
     const key = { API_KEY: 'long-enough-key' };
-    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings.KEEP_TASK_FILES).toBe(true);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings.KEEP_TASK_FILES).toBe(false);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'prod', KEEP_TASK_FILES: 'true' }).settings.KEEP_TASK_FILES).toBe(true);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'dev', keep_task_files: 'no' }).settings.KEEP_TASK_FILES).toBe(false);
-    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', KEEP_TASK_FILES: 'maybe' }))).toMatch(/KEEP_TASK_FILES: /);
-  });
-
-  it('records a trace by default only in dev, where runs are debugged (it adds about a third to a run); an explicit value wins', () => {
-    const key = { API_KEY: 'long-enough-key' };
-    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings.TASK_TRACE).toBe(true);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings.TASK_TRACE).toBe(false);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'prod', TASK_TRACE: 'true' }).settings.TASK_TRACE).toBe(true);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'dev', task_trace: 'false' }).settings.TASK_TRACE).toBe(false);
-    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', TASK_TRACE: 'sometimes' }))).toMatch(/TASK_TRACE: /);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings[name]).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings[name]).toBe(false);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod', [name]: 'true' }).settings[name]).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev', [name.toLowerCase()]: 'no' }).settings[name]).toBe(false);
+    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', [name]: 'maybe' }))).toMatch(new RegExp(`${name}: `));
   });
 });

@@ -17,6 +17,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type Route = { method: HttpMethod; path: string; handler: HttpRouteHandler; maxBodyBytes?: number | (() => number) };
 
 type CompiledRoute = Route & { pattern: RegExp; names: string[] };
+type RouteMatch = { route: CompiledRoute; params: Record<string, string> | undefined };
 
 export type NodeServerOptions = { maxBodyBytes?: number; logger?: Logger; name?: string };
 
@@ -38,11 +39,11 @@ export function createNodeServer(routes: Route[], options: NodeServerOptions = {
   // Most requests are for a literal path: looked up at once, the patterns only tried when no
   // literal route has the method. A literal route wins over a pattern that also matches, as API
   // Gateway picks the most specific route for the method.
-  const literal = new Map<string, CompiledRoute[]>();
-  for (const route of compiled) if (route.names.length === 0) literal.set(route.path, [...(literal.get(route.path) ?? []), route]);
+  const literal = new Map<string, RouteMatch[]>();
+  for (const route of compiled) if (route.names.length === 0) literal.set(route.path, [...(literal.get(route.path) ?? []), { route, params: NO_PARAMS }]);
   const patterns = compiled.filter((route) => route.names.length > 0);
-  const findRoutes = (pathname: string, method: string) => {
-    const exact = (literal.get(pathname) ?? (pathname.endsWith('/') ? literal.get(pathname.slice(0, -1)) : undefined) ?? []).map((route) => ({ route, params: NO_PARAMS }));
+  const findRoutes = (pathname: string, method: string): RouteMatch[] => {
+    const exact = literal.get(pathname) ?? (pathname.endsWith('/') ? literal.get(pathname.slice(0, -1)) : undefined) ?? [];
     if (exact.some((m) => m.route.method === method)) return exact;
     return [...exact, ...patterns.map((route) => ({ route, params: matchPath(route, pathname) })).filter((m) => m.params)];
   };

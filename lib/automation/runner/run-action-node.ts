@@ -11,7 +11,7 @@ import { markTwoFaStart } from './extraction/two-fa-start.js';
 import { runLlmAssertion } from './llm/run-llm-assertion.js';
 import { runLlmQuery } from './llm/run-llm-query.js';
 import { countLocator, setVariable } from './misc-actions.js';
-import { currentPage, variableSources, type RunState } from './run-state.js';
+import { currentPage, pageTitle, variableSources, type RunState } from './run-state.js';
 import { waitAfterStep, watchStep, type StepWatch } from './wait-after-step.js';
 import { writeStepFiles, type BrowserSnapshot } from './step-files.js';
 import { actionCommand, recordStep } from './step-list.js';
@@ -117,7 +117,7 @@ export const FIRST_FRAME_WAIT_MS = 150;
 async function snapshotPage(state: RunState, page: Page): Promise<Omit<BrowserSnapshot, 'title'> & { title: Promise<string> }> {
   // The url first: a screenshot waits out a navigation in flight, and the step began here.
   const url = page.url();
-  const title = state.pages.title(page).then((read) => read ?? page.title()).catch(() => '');
+  const title = pageTitle(state, page);
   // Short: a navigation in flight holds a screenshot up, and the next frame will show its page.
   const screenshot = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 2_000 }).catch(() => null));
   return { url, title, screenshot };

@@ -15,7 +15,7 @@ import { DownloadCapture } from './download-capture.js';
 import { FIRST_FRAME_WAIT_MS } from './run-action-node.js';
 import { runNodes } from './run-nodes.js';
 import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
-import type { RunState } from './run-state.js';
+import { pageTitle, type RunState } from './run-state.js';
 import { writeStepFiles } from './step-files.js';
 import { maskSecureValues } from './mask-secure-values.js';
 import { resolveSecureValues } from './secure-values.js';
@@ -166,7 +166,7 @@ async function finalStep(state: RunState, takeScreenshot: boolean): Promise<stri
   // The page's latest frame, as for every step; the full-page screenshot is the one reported.
   const viewport = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null));
   const full = takeScreenshot ? await page.screenshot({ type: 'png', fullPage: true, timeout: 30_000 }).catch(() => null) : null;
-  const title = await page.title().catch(() => '');
+  const title = await pageTitle(state, page);
   writeStepFiles(state, {
     stepIndex: state.stepIndex,
     tryIndex: 0,

@@ -1,7 +1,7 @@
 import type { PrivateNode } from '../../schemas/automation/nodes.js';
 import { problemsFromZod } from '../../http/problems.js';
 import { substituteVariables } from '../variables/substitute-variables.js';
-import { currentPage, variableSources, type RunState } from './run-state.js';
+import { currentPage, pageTitle, variableSources, type RunState } from './run-state.js';
 import { sleepForPageToLoad } from './wait-after-step.js';
 import { writeStepFiles } from './step-files.js';
 import { recordStep } from './step-list.js';
@@ -62,7 +62,7 @@ async function runPrivateStep(state: RunState, node: PrivateNode, stepIndex: num
     throw error;
   } finally {
     const completedAt = new Date();
-    const snapshot = { url: page.url(), title: await page.title().catch(() => ''), screenshot: null };
+    const snapshot = { url: page.url(), title: await pageTitle(state, page), screenshot: null };
     writeStepFiles(state, {
       stepIndex,
       tryIndex: 0,

@@ -80,3 +80,8 @@ export function throwIfAborted(state: Pick<RunState, 'signal'>): void {
     throw reason instanceof Error ? reason : new Error('The task was stopped');
   }
 }
+
+/** The page's title as the browser holds it (page-sessions.ts), else as Playwright reads it; '' when neither can. */
+export function pageTitle(state: RunState, page: Page): Promise<string> {
+  return state.pages.title(page).then((read) => read ?? page.title()).catch(() => '');
+}
