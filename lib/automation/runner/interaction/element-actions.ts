@@ -10,13 +10,14 @@ import type {
 } from '../../../schemas/automation/locator-actions.js';
 import { currentPage, type RunState } from '../run-state.js';
 import { markStepSkipped } from '../step-list.js';
-import { sleep } from '../wait.js';
+import { isTimeoutError, sleep } from '../wait.js';
 import { performWithRetry, type PerformOnElement, type TryOptions } from './command-with-retry.js';
 import { ElementActionError } from './element-error.js';
 import { performOnPredictedElement } from './element-fallback.js';
 import { predictInputText, predictSelectValues } from './predict-values.js';
 import { matchOptionsWithModel } from './select-with-model.js';
 import { requireFileName } from '../../limits/file-names.js';
+import { readSelectOptionsHtml } from './select-options-html.js';
 import { findSelectOptions, type SelectOption } from './smart-select.js';
 
 export { ElementActionError };
@@ -134,7 +135,23 @@ export async function selectOption(state: RunState, action: SelectOptionAction, 
   );
 }
 
-function readOptions(locator: Locator, timeout: number): Promise<SelectOption[]> {
+/**
+ * The select's options, read from its markup: innerHTML and count run in Playwright's utility
+ * world, which the step's wait for the element has set up, whereas the first evaluation in a
+ * document's main world installs Playwright's scripts there (about 25 ms per new document).
+ * When the element is not a <select> (a label or optgroup has option markup too) or the reader
+ * declines its markup, the options are evaluated in the page as before.
+ */
+async function readOptions(locator: Locator, timeout: number): Promise<SelectOption[]> {
+  try {
+    const [html, selects] = await Promise.all([locator.innerHTML({ timeout }), locator.locator('xpath=self::select').count()]);
+    const options = selects === 1 ? readSelectOptionsHtml(html) : null;
+    if (options !== null) return options;
+  } catch (error) {
+    // A timeout has spent the try's time on a missing element; any other failure (innerHTML of
+    // an XML document can throw) leaves the evaluation to answer or fail as it always did.
+    if (isTimeoutError(error)) throw error;
+  }
   // Runs in the page; typed structurally because this project compiles without the DOM lib.
   type OptionLike = { value: string; label: string; textContent: string | null };
   return locator.evaluate(
