@@ -12,12 +12,25 @@ export type TryOptions = { maxTries: number; timeoutSeconds: number };
 export type PerformOnElement = (locator: Locator, timeoutMs: number) => Promise<void>;
 
 /**
+ * Whether the action's own checks wait for a visible element (Playwright's click, fill, check,
+ * uncheck and hover do; typing, uploading and a forced click do not).
+ */
+export type VisibilityCheck = 'done-by-action' | 'wait-first';
+
+const NOT_VISIBLE = 'error: locator not visible';
+
+/**
  * The original's command_based_action_with_retry: up to `maxTries` tries, each waiting at most
  * `timeoutSeconds` for the element; the first try waits for it to become visible, later tries
  * pause `timeoutSeconds` after a miss. Answers null on success, else the last error.
  * A missing expected download is final and thrown at once.
+ *
+ * An action that waits for a visible element itself is started at once on the first try: a
+ * separate wait first would cost a round trip to the page on every step and change nothing, as
+ * the action waits the same way. When it times out on an element that is not visible, the try
+ * fails as the separate wait would have ('locator not visible').
  */
-export async function performWithRetry(state: RunState, command: string, tries: TryOptions, perform: PerformOnElement): Promise<string | null> {
+export async function performWithRetry(state: RunState, command: string, tries: TryOptions, perform: PerformOnElement, visibility: VisibilityCheck = 'wait-first'): Promise<string | null> {
   const timeoutMs = tries.timeoutSeconds * 1000;
   let lastError = 'error in executing command';
   for (let tryIndex = 0; tryIndex < tries.maxTries; tryIndex++) {
@@ -30,10 +43,11 @@ export async function performWithRetry(state: RunState, command: string, tries: 
       lastError = `error: ${errorMessage(error)}`;
       continue;
     }
+    const actionWaits = tryIndex === 0 && visibility === 'done-by-action';
     try {
-      const visible = tryIndex === 0 ? await becomesVisible(locator, timeoutMs) : await locator.isVisible();
+      const visible = tryIndex > 0 ? await locator.isVisible() : actionWaits || (await becomesVisible(locator, timeoutMs));
       if (!visible) {
-        lastError = 'error: locator not visible';
+        lastError = NOT_VISIBLE;
         await sleep(timeoutMs, state.signal);
         continue;
       }
@@ -44,11 +58,16 @@ export async function performWithRetry(state: RunState, command: string, tries: 
     } catch (error) {
       // Neither a missing expected download nor a failed model call gets better on a retry.
       if (error instanceof ExpectedDownloadFailedError || error instanceof LlmStepError) throw error;
-      lastError = `error: ${firstLine(errorMessage(error))}`;
+      lastError = actionWaits && isTimeoutError(error) && !(await isVisibleNow(locator)) ? NOT_VISIBLE : `error: ${firstLine(errorMessage(error))}`;
       await sleep(timeoutMs, state.signal);
     }
   }
   return lastError;
+}
+
+/** A page that cannot answer (closed, navigating) shows nothing. */
+function isVisibleNow(locator: Locator): Promise<boolean> {
+  return locator.isVisible().catch(() => false);
 }
 
 /** False when the wait runs out; any other failure (several matches, say) is the try's error. */

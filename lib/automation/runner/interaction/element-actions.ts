@@ -11,7 +11,7 @@ import type {
 import { currentPage, type RunState } from '../run-state.js';
 import { markStepSkipped } from '../step-list.js';
 import { isTimeoutError, sleep } from '../wait.js';
-import { performWithRetry, type PerformOnElement, type TryOptions } from './command-with-retry.js';
+import { performWithRetry, type PerformOnElement, type TryOptions, type VisibilityCheck } from './command-with-retry.js';
 import { ElementActionError } from './element-error.js';
 import { performOnPredictedElement } from './element-fallback.js';
 import { predictInputText, predictSelectValues } from './predict-values.js';
@@ -29,10 +29,17 @@ type ElementAction = Pick<ClickElementAction, 'command' | 'skip_command' | 'skip
  * optional step (skip_prompt) is skipped, a step with assert_locator_presence fails, and any
  * other step has the model find the element from its prompt_instructions (element-fallback.ts).
  */
-async function runElementAction(state: RunState, name: string, action: ElementAction, tries: TryOptions, perform: PerformOnElement): Promise<void> {
+async function runElementAction(
+  state: RunState,
+  name: string,
+  action: ElementAction,
+  tries: TryOptions,
+  perform: PerformOnElement,
+  visibility: VisibilityCheck = 'wait-first',
+): Promise<void> {
   let failure = 'no command to find the element';
   if (action.command !== null && !action.skip_command) {
-    const error = await performWithRetry(state, action.command, tries, perform);
+    const error = await performWithRetry(state, action.command, tries, perform, visibility);
     if (error === null) return;
     failure = `${action.command} failed after ${tries.maxTries} tries (${error})`;
     if (action.assert_locator_presence) throw new ElementActionError(`${name}: ${failure}; assert_locator_presence requires the element`);
@@ -59,13 +66,20 @@ function withDownload(state: RunState, action: { expect_download: boolean; downl
 }
 
 export function clickElement(state: RunState, action: ClickElementAction, tries: TryOptions): Promise<void> {
-  return runElementAction(state, 'click_element', action, tries, (locator, timeout) =>
-    withDownload(state, action, () =>
-      // The original's double click ignores `button`: it is always a left double click.
-      action.double_click
-        ? locator.dblclick({ timeout, force: action.force })
-        : locator.click({ timeout, force: action.force, button: action.button, noWaitAfter: true }),
-    ),
+  return runElementAction(
+    state,
+    'click_element',
+    action,
+    tries,
+    (locator, timeout) =>
+      withDownload(state, action, () =>
+        // The original's double click ignores `button`: it is always a left double click.
+        action.double_click
+          ? locator.dblclick({ timeout, force: action.force })
+          : locator.click({ timeout, force: action.force, button: action.button, noWaitAfter: true }),
+      ),
+    // A forced click skips Playwright's checks, visibility among them.
+    action.force ? 'wait-first' : 'done-by-action',
   );
 }
 
@@ -100,12 +114,20 @@ export async function inputText(state: RunState, action: InputTextAction, tries:
     state.logger.info('input skipped: its value is not set', { step_index: state.stepIndex, placeholder: text });
     return;
   }
-  await runElementAction(state, 'input_text', action, tries, async (locator, timeout) => {
-    if (action.fill_or_type === 'fill') await locator.fill(text, { timeout });
-    else if (action.fill_or_type === 'type') await locator.pressSequentially(text, { timeout });
-    else await pressEachCharacter(state, text);
-    if (action.press_enter) await locator.press('Enter', { timeout });
-  });
+  await runElementAction(
+    state,
+    'input_text',
+    action,
+    tries,
+    async (locator, timeout) => {
+      if (action.fill_or_type === 'fill') await locator.fill(text, { timeout });
+      else if (action.fill_or_type === 'type') await locator.pressSequentially(text, { timeout });
+      else await pressEachCharacter(state, text);
+      if (action.press_enter) await locator.press('Enter', { timeout });
+    },
+    // fill waits for a visible, editable element; typing only focuses it, wherever it is.
+    action.fill_or_type === 'fill' ? 'done-by-action' : 'wait-first',
+  );
 }
 
 async function pressEachCharacter(state: RunState, text: string): Promise<void> {
@@ -166,21 +188,35 @@ async function readOptions(locator: Locator, timeout: number): Promise<SelectOpt
  * event of the final state even when the box already held it.
  */
 export function check(state: RunState, action: CheckAction, tries: TryOptions): Promise<void> {
-  return runElementAction(state, 'check', action, tries, async (locator, timeout) => {
-    await locator.uncheck({ timeout });
-    await locator.check({ timeout });
-  });
+  return runElementAction(
+    state,
+    'check',
+    action,
+    tries,
+    async (locator, timeout) => {
+      await locator.uncheck({ timeout });
+      await locator.check({ timeout });
+    },
+    'done-by-action',
+  );
 }
 
 export function uncheck(state: RunState, action: UncheckAction, tries: TryOptions): Promise<void> {
-  return runElementAction(state, 'uncheck', action, tries, async (locator, timeout) => {
-    await locator.check({ timeout });
-    await locator.uncheck({ timeout });
-  });
+  return runElementAction(
+    state,
+    'uncheck',
+    action,
+    tries,
+    async (locator, timeout) => {
+      await locator.check({ timeout });
+      await locator.uncheck({ timeout });
+    },
+    'done-by-action',
+  );
 }
 
 export function hover(state: RunState, action: HoverAction, tries: TryOptions): Promise<void> {
-  return runElementAction(state, 'hover', action, tries, (locator, timeout) => locator.hover({ timeout }));
+  return runElementAction(state, 'hover', action, tries, (locator, timeout) => locator.hover({ timeout }), 'done-by-action');
 }
 
 export function uploadFile(state: RunState, action: UploadFileAction, tries: TryOptions, filePath: string): Promise<void> {
