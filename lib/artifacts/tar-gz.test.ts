@@ -2,6 +2,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
 import { createTarGz, readTarGz } from './tar-gz.js';
 
 describe('createTarGz', () => {
@@ -39,5 +42,21 @@ describe('createTarGz', () => {
       const files = await readTarGz(await createTarGz(empty, { arcName: `t${i}` }));
       expect(files).toEqual([]);
     }
+  });
+
+  it('packs the entries of an expanded tar file under its folder, leaving out names that leave it', async () => {
+    const pack = tar.pack();
+    const written = pipeline(pack, createWriteStream(join(dir, 'logs', 'held.tar')));
+    pack.entry({ name: 'step_1/state.json' }, '{"step_index":1}');
+    pack.entry({ name: '../outside.txt' }, 'no');
+    pack.entry({ name: '/etc/absolute.txt' }, 'no');
+    pack.entry({ name: 'step_0/state.json' }, 'the file on disk wins');
+    pack.finalize();
+    await written;
+    const files = await readTarGz(await createTarGz(dir, { arcName: 't', exclude: ['downloads'], expand: ['logs/held.tar'] }));
+    expect(Object.fromEntries(files.map((f) => [f.path, f.content.toString()]))).toEqual({
+      't/logs/step_0/state.json': '{"step_index":0}',
+      't/logs/step_1/state.json': '{"step_index":1}',
+    });
   });
 });

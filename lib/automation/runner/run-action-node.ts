@@ -50,7 +50,7 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
       const completedAt = new Date();
       const snapshot: BrowserSnapshot = { ...taken, title: await taken.title };
       writeStepFiles(state, { stepIndex, tryIndex: 0, startedAt, completedAt, snapshot, node, newOutputs: state.outputData.slice(outputsBefore) });
-      const step = await recordStep(state, {
+      const step = recordStep(state, {
         stepIndex,
         nodePath,
         action: kind,

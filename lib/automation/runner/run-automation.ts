@@ -22,6 +22,7 @@ import { resolveSecureValues } from './secure-values.js';
 import { TRACE_FILE, type StepSummary } from './step-summary.js';
 import { fileLimits } from './file-limits.js';
 import { backgroundWrites } from './background-writes.js';
+import { stepFileSink, type StepFilesLayout } from './step-file-sink.js';
 import { startPageSessions } from './page-sessions.js';
 import { startTrace, stepLabel } from './trace.js';
 
@@ -36,6 +37,11 @@ export type RunAutomationOptions = {
   services?: RunServices;
   /** Told of each step as it finishes, with what logs/steps.json then lists last. */
   onStep?: (step: StepSummary) => void;
+  /**
+   * How the step folders are written (step-file-sink.ts): as files (the default, for a task whose
+   * files are kept to be read) or as one archive (for a task whose files only feed its trajectory).
+   */
+  stepFiles?: StepFilesLayout;
 };
 
 /** The original's window size: recordings were made against a desktop layout. */
@@ -83,10 +89,12 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     tokenUsage: emptyTokenUsage(),
     steps: [],
     skippedSteps: new Set(),
+    askedLlm: new Set(),
     onStep: options.onStep,
     trace,
     pages,
     files: backgroundWrites(logger),
+    stepFiles: stepFileSink(options.stepFiles ?? 'folders', paths.logsDirectory),
   };
   const dialogs = recordDialogs(state);
   let status: TaskRunOutcome['status'] = 'success';
@@ -134,6 +142,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     await pages.stop();
     // The trajectory is packed from these files once the run has returned.
     await state.files.settled();
+    await state.stepFiles.close().catch((reason: unknown) => logger.error('could not write the step archive', { error: reason }));
     await trace.stop(keepsTrace(state) ? join(paths.logsDirectory, TRACE_FILE) : null);
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
     await trace.cleanUp();

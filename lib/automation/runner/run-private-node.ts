@@ -73,7 +73,7 @@ async function runPrivateStep(state: RunState, node: PrivateNode, stepIndex: num
       node: { type: 'private_node', handler: node.handler },
       newOutputs: state.outputData.slice(outputsBefore),
     });
-    const step = await recordStep(state, { stepIndex, nodePath, action, command: null, startedAt, completedAt, failure, url: snapshot.url, title: snapshot.title, screenshot: false });
+    const step = recordStep(state, { stepIndex, nodePath, action, command: null, startedAt, completedAt, failure, url: snapshot.url, title: snapshot.title, screenshot: false });
     state.logger.info('step finished', {
       step_index: stepIndex,
       node_path: nodePath,

@@ -11,6 +11,7 @@ import type { RunServices } from './run-services.js';
 import type { TokenUsage } from '../../llm/token-usage.js';
 import type { StepSummary } from './step-summary.js';
 import type { BackgroundWrites } from './background-writes.js';
+import type { StepFileSink } from './step-file-sink.js';
 import type { PageSessions } from './page-sessions.js';
 import type { RunTrace } from './trace.js';
 
@@ -47,6 +48,8 @@ export type RunState = {
   readonly steps: StepSummary[];
   /** Steps that were skipped as optional (skip_prompt) rather than done. */
   readonly skippedSteps: Set<number>;
+  /** Steps that asked a model (their folder holds its prompt): known here, so no step asks the disk. */
+  readonly askedLlm: Set<number>;
   /** Told of each step as it finishes (the run's progress). */
   readonly onStep: ((step: StepSummary) => void) | undefined;
   /** The run's Playwright trace; each step is a group in it. */
@@ -55,6 +58,8 @@ export type RunState = {
   readonly pages: PageSessions;
   /** The step folders and steps.json, written behind the steps. */
   readonly files: BackgroundWrites;
+  /** Where the step folders go: files, or the run's step archive. */
+  readonly stepFiles: StepFileSink;
 };
 
 /** The page commands run on: always the last opened tab, as in the original. */

@@ -1,7 +1,8 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunState } from './run-state.js';
 import { MASK, maskSecureValues } from './mask-secure-values.js';
+import { stepFolderName, type StepFile } from './step-file-sink.js';
 
 export type BrowserSnapshot = { url: string; title: string; screenshot: Buffer | null };
 
@@ -20,12 +21,12 @@ export type StepRecord = {
 /**
  * The original's per-step folder `logs/step_{N}/`: state.json, screenshot.png, the node, the
  * variables and the outputs so far. Secure parameter values are written as their names only.
- * The contents are taken now and written behind the run (background-writes.ts).
+ * The contents are taken now and written behind the run (background-writes.ts), as files or
+ * into the run's step archive (step-file-sink.ts).
  */
 export function writeStepFiles(state: RunState, step: StepRecord): void {
-  const dir = stepDirectory(state, step.stepIndex);
   const json = (value: unknown) => JSON.stringify(value, null, 2);
-  const files: [string, string | Buffer][] = [
+  const files: StepFile[] = [
     ['input_parameters.json', json(state.task.input_parameters)],
     ['secure_parameters.json', json(Object.fromEntries(Object.keys(state.secure).map((name) => [name, MASK])))],
     ['generated_variables.json', json(state.generated)],
@@ -41,7 +42,6 @@ export function writeStepFiles(state: RunState, step: StepRecord): void {
   const url = maskSecureValues(step.snapshot.url, state.secure);
   const tokenUsage = { ...state.tokenUsage };
   state.files.add('step files', { step_index: step.stepIndex }, async () => {
-    await mkdir(dir, { recursive: true });
     const downloadedFiles = await readdir(state.paths.downloadsDirectory).catch(() => [] as string[]);
     files.push([
       'state.json',
@@ -57,13 +57,13 @@ export function writeStepFiles(state: RunState, step: StepRecord): void {
         token_usage: tokenUsage,
       }),
     ]);
-    await Promise.all(files.map(([name, body]) => writeFile(join(dir, name), body)));
+    await state.stepFiles.addStep(step.stepIndex, files);
   });
 }
 
 /** The folder of step `stepIndex`'s files; other writers (dialog-log.ts) add their own files to it. */
 export function stepDirectory(state: Pick<RunState, 'paths'>, stepIndex: number): string {
-  return join(state.paths.logsDirectory, `step_${stepIndex}`);
+  return join(state.paths.logsDirectory, stepFolderName(stepIndex));
 }
 
 function safeName(name: string): string {

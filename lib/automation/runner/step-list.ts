@@ -1,8 +1,7 @@
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskSecureValues } from './mask-secure-values.js';
 import type { RunState } from './run-state.js';
-import { stepDirectory } from './step-files.js';
 import { STEPS_FILE, type StepOutcome, type StepSummary, type StepsFile } from './step-summary.js';
 
 /** What a node runner knows about its step; the rest is read from the run and the step folder. */
@@ -39,8 +38,7 @@ export function markStepSkipped(state: Pick<RunState, 'stepIndex' | 'skippedStep
  * still leaves the steps so far) and tells the run's onStep. Never throws: the list is for people
  * reading the run, and must not change how it ends.
  */
-export async function recordStep(state: RunState, end: StepEnd): Promise<StepSummary> {
-  const dir = stepDirectory(state, end.stepIndex);
+export function recordStep(state: RunState, end: StepEnd): StepSummary {
   const outcome: StepOutcome = end.failure !== undefined ? 'failed' : state.skippedSteps.has(end.stepIndex) ? 'skipped' : 'success';
   const step: StepSummary = {
     step_index: end.stepIndex,
@@ -56,7 +54,7 @@ export async function recordStep(state: RunState, end: StepEnd): Promise<StepSum
     url: maskSecureValues(end.url, state.secure),
     title: maskSecureValues(end.title, state.secure),
     screenshot: end.screenshot ? `step_${end.stepIndex}/screenshot.png` : null,
-    asked_llm: await exists(join(dir, 'final_prompt.txt')),
+    asked_llm: state.askedLlm.has(end.stepIndex),
   };
   state.steps.push(step);
   writeStepsFile(state, end.stepIndex);
@@ -88,11 +86,4 @@ function writeStepsFile(state: RunState, stepIndex: number): void {
     await writeFile(`${file}.tmp`, text);
     await rename(`${file}.tmp`, file);
   });
-}
-
-function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,6 +1,7 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import * as z from 'zod';
 import { createTarGz } from '../../artifacts/tar-gz.js';
+import { STEP_ARCHIVE_FILE } from '../../automation/runner/step-file-sink.js';
 import type { ControlPlaneClient } from '../../control-plane/control-plane-client.js';
 import type { Logger } from '../../log/logger.js';
 import {
@@ -49,7 +50,8 @@ export function createReportDelivery(options: { controlPlane: ControlPlaneClient
         return uploadFiles(controlPlane, UploadFilesPayload.parse(entry.payload), key, logger);
       case 'save_trajectory': {
         const { api_key, task_id, task_directory } = TrajectoryPayload.parse(entry.payload);
-        const archive = await createTarGz(task_directory, { arcName: task_id, exclude: ['downloads', 'uploads'] });
+        // A run whose files were not kept wrote its step folders as one archive: packed as those folders.
+        const archive = await createTarGz(task_directory, { arcName: task_id, exclude: ['downloads', 'uploads'], expand: [`logs/${STEP_ARCHIVE_FILE}`] });
         await controlPlane.saveTrajectory(api_key, task_id, { field: 'compressed_trajectory', filename: `${task_id}.tar.gz`, contentType: 'application/gzip', content: archive }, key);
         return;
       }

@@ -46,6 +46,7 @@ export async function askLlm(state: RunState, asked: LlmQuestion): Promise<StepL
   const mask = (text: string) => maskSecureValues(text, state.secure);
   const question = { ...asked, prompt: mask(asked.prompt), snapshot: asked.snapshot === undefined ? undefined : mask(asked.snapshot) };
   const files = await stepFiles(state);
+  state.askedLlm.add(state.stepIndex);
   const writes: Promise<void>[] = [writeFile(files.prompt, `${question.system}\n\n${question.prompt}\n`)];
   if (question.snapshot !== undefined) writes.push(writeFile(files.axtree, question.snapshot));
   await Promise.all(writes);
