@@ -28,8 +28,8 @@ describe('step folders written as files or as one archive', () => {
   // Sorted: an archive's entries are packed in the order they were written, a folder's by name.
   const packed = async (taskDirectory: string) =>
     (await readTarGz(await createTarGz(taskDirectory, { arcName: 't', expand: [`logs/${STEP_ARCHIVE_FILE}`] })))
-      .map((file) => [file.path, file.content.toString('base64')])
-      .sort(([a], [b]) => (a! < b! ? -1 : 1));
+      .map((file) => [file.path, file.content.toString('base64')] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
 
   it('folders: each step is a folder of files', async () => {
     await writeSteps('folders', root);
