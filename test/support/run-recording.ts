@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { runAutomation } from '../../lib/automation/runner/run-automation.js';
 import type { RunServices } from '../../lib/automation/runner/run-services.js';
+import type { StepFilesLayout } from '../../lib/automation/runner/step-file-sink.js';
 import type { WorkerCapabilities } from '../../lib/automation/worker-capabilities.js';
 import type { TaskInput } from '../../lib/schemas/wire/task.js';
 import { silentLogger, type Logger } from '../../lib/log/logger.js';
@@ -16,10 +17,10 @@ export async function runRecording(
   automation: Record<string, unknown>,
   task: Partial<TaskInput> = {},
   logger: Logger = silentLogger,
-  worker: { services?: RunServices; capabilities?: WorkerCapabilities } = {},
+  worker: { services?: RunServices; capabilities?: WorkerCapabilities; stepFiles?: StepFilesLayout } = {},
 ) {
   const accepted = await acceptTask(makeTask({ automation, input_parameters: {}, ...task }), worker.capabilities);
-  const outcome = await runAutomation({ task: accepted.task, automation: accepted.automation, browser, logger, downloadTimeoutSeconds: 10, services: worker.services });
+  const outcome = await runAutomation({ task: accepted.task, automation: accepted.automation, browser, logger, downloadTimeoutSeconds: 10, services: worker.services, stepFiles: worker.stepFiles });
   return { task: accepted.task, outcome };
 }
 

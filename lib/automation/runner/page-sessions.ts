@@ -45,8 +45,11 @@ const FRAME_SIZE = { maxWidth: 960, maxHeight: 540 };
 
 type Watched = { session: CDPSession; frame: string | null; firstFrame: Promise<void>; signals: PageSignals; mainFrameId: string | null };
 
-/** Opens the session of every page the context has and opens; a page without one just has no frames. */
-export function startPageSessions(context: BrowserContext, logger: Logger): PageSessions {
+/**
+ * Opens the session of every page the context has and opens; a page without one just has no
+ * frames. Without `screencast` (step screenshots off) no page is cast and none has frames.
+ */
+export function startPageSessions(context: BrowserContext, logger: Logger, options: { screencast: boolean } = { screencast: true }): PageSessions {
   const pages = new Map<Page, Watched>();
   let stopped = false;
   const watch = async (page: Page) => {
@@ -70,7 +73,7 @@ export function startPageSessions(context: BrowserContext, logger: Logger): Page
       page.once('close', () => pages.delete(page));
       await session.send('Page.enable');
       entry.mainFrameId = (await session.send('Page.getFrameTree')).frameTree.frame.id;
-      await session.send('Page.startScreencast', { format: 'png', ...FRAME_SIZE });
+      if (options.screencast) await session.send('Page.startScreencast', { format: 'png', ...FRAME_SIZE });
     } catch (error) {
       if (!page.isClosed()) logger.debug('no DevTools session for a page: its steps take screenshots and wait after each action', { error });
       pages.delete(page);
@@ -81,7 +84,7 @@ export function startPageSessions(context: BrowserContext, logger: Logger): Page
   return {
     async latestFrame(page, waitMs) {
       const entry = pages.get(page);
-      if (!entry) return null;
+      if (!entry || !options.screencast) return null;
       if (entry.frame === null) await withDeadline(entry.firstFrame, waitMs);
       return entry.frame === null ? null : Buffer.from(entry.frame, 'base64');
     },

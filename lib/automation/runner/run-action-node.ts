@@ -105,7 +105,7 @@ async function dispatch(state: RunState, node: ActionNode): Promise<void> {
 }
 
 /** A page paints its first frame shortly after it loads; a screenshot would take as long. */
-export const FIRST_FRAME_WAIT_MS = 150;
+const FIRST_FRAME_WAIT_MS = 150;
 
 /**
  * The page as the step began: its latest painted frame (page-sessions.ts), or a screenshot when it
@@ -119,8 +119,18 @@ async function snapshotPage(state: RunState, page: Page): Promise<Omit<BrowserSn
   const url = page.url();
   const title = pageTitle(state, page);
   // Short: a navigation in flight holds a screenshot up, and the next frame will show its page.
-  const screenshot = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 2_000 }).catch(() => null));
+  const screenshot = await stepScreenshot(state, page, 2_000);
   return { url, title, screenshot };
+}
+
+/**
+ * The page's latest painted frame, or a screenshot when it has painted none yet (bounded by
+ * `timeoutMs`); none when step screenshots are off (STEP_SCREENSHOTS) or the page cannot be
+ * captured.
+ */
+export async function stepScreenshot(state: RunState, page: Page, timeoutMs: number): Promise<Buffer | null> {
+  if (state.services.stepScreenshots === false) return null;
+  return (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: timeoutMs }).catch(() => null));
 }
 
 /** The original polls each second; waiting for the page event answers as soon as the tab opens. */

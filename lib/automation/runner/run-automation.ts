@@ -12,7 +12,7 @@ import { goToUrl } from './interaction/page-actions.js';
 import { removeUploadCopies } from './interaction/run-interaction.js';
 import { NetworkLog } from './network-log.js';
 import { DownloadCapture } from './download-capture.js';
-import { FIRST_FRAME_WAIT_MS } from './run-action-node.js';
+import { stepScreenshot } from './run-action-node.js';
 import { runNodes } from './run-nodes.js';
 import { DEFAULT_RUN_SERVICES, type RunServices } from './run-services.js';
 import { pageTitle, type RunState } from './run-state.js';
@@ -63,7 +63,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
   const services = options.services ?? DEFAULT_RUN_SERVICES;
   const trace = await startTrace(context, services.trace !== false, logger);
   // Before the first page opens, so that every page of the run is cast from its first paint.
-  const pages = startPageSessions(context, logger);
+  const pages = startPageSessions(context, logger, { screencast: services.stepScreenshots !== false });
   const paths = taskPaths(task);
   const downloads = new DownloadCapture({ dir: paths.downloadsDirectory, logger, stepIndex: () => state.stepIndex, maxBytes: fileLimits(services).maxDownloadBytes });
   const state: RunState = {
@@ -173,7 +173,7 @@ async function finalStep(state: RunState, takeScreenshot: boolean): Promise<stri
   await state.trace.group(stepLabel(state.stepIndex, 'final_screenshot', 'final'));
   const startedAt = new Date();
   // The page's latest frame, as for every step; the full-page screenshot is the one reported.
-  const viewport = (await state.pages.latestFrame(page, FIRST_FRAME_WAIT_MS)) ?? (await page.screenshot({ type: 'png', timeout: 10_000 }).catch(() => null));
+  const viewport = await stepScreenshot(state, page, 10_000);
   const full = takeScreenshot ? await page.screenshot({ type: 'png', fullPage: true, timeout: 30_000 }).catch(() => null) : null;
   const title = await pageTitle(state, page);
   writeStepFiles(state, {

@@ -30,6 +30,8 @@ export type RunServices = {
   twoFaMessages?: TwoFaMessageSource;
   /** Record a Playwright trace of each run in logs/trace.zip (TASK_TRACE); absent means on. */
   trace?: boolean;
+  /** Keep a screenshot of the page as each step began in its folder (STEP_SCREENSHOTS); absent means on. */
+  stepScreenshots?: boolean;
   /** UPLOAD_FILES_DIR, FILE_FETCH_*, MAX_DOWNLOAD_BYTES, MAX_LOOP_ITERATIONS; defaults when absent (file-limits.ts). */
   files?: Partial<FileLimits>;
 };
