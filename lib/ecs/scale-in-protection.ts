@@ -1,4 +1,4 @@
-import { ECSClient, UpdateTaskProtectionCommand } from '@aws-sdk/client-ecs';
+import type { ECSClient, UpdateTaskProtectionCommand } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
@@ -18,8 +18,11 @@ export type ScaleInProtection = {
   settled(): Promise<void>;
 };
 
+/** What scale-in protection needs of an ECS client; the SDK's ECSClient is one. */
+export type TaskProtectionClient = { send(command: UpdateTaskProtectionCommand): Promise<unknown> };
+
 export type ScaleInProtectionOptions = {
-  client: Pick<ECSClient, 'send'>;
+  client: TaskProtectionClient;
   cluster: string;
   taskArn: string;
   logger: Logger;
@@ -34,6 +37,8 @@ export function createScaleInProtection(options: ScaleInProtectionOptions): Scal
   const update = (protectionEnabled: boolean, expiresInMinutes?: number) => {
     chain = chain.then(async () => {
       try {
+        // The SDK is loaded on the first update: only a worker in an ECS fleet makes one.
+        const { UpdateTaskProtectionCommand } = await import('@aws-sdk/client-ecs');
         await options.client.send(
           new UpdateTaskProtectionCommand({
             cluster: options.cluster,
@@ -64,9 +69,16 @@ export function createScaleInProtection(options: ScaleInProtectionOptions): Scal
  * The client for this task's region. ECS sets AWS_REGION in tasks; the task ARN
  * (`arn:aws:ecs:{region}:…`) names it when it is not set. AWS_ENDPOINT_URL_ECS is honoured by the SDK.
  */
-export function createEcsClient(taskArn: string, env: NodeJS.ProcessEnv = process.env): ECSClient {
+export function createEcsClient(taskArn: string, env: NodeJS.ProcessEnv = process.env): TaskProtectionClient {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? taskArn.split(':')[3];
-  return new ECSClient(region ? { region } : {});
+  // The SDK is loaded with the first call, as in createScaleInProtection.
+  let client: Promise<ECSClient> | undefined;
+  return {
+    async send(command) {
+      client ??= import('@aws-sdk/client-ecs').then(({ ECSClient }) => new ECSClient(region ? { region } : {}));
+      return (await client).send(command);
+    },
+  };
 }
 
 /** The cluster from metadata, else from a long-format task ARN (`…:task/{cluster}/{id}`). */
