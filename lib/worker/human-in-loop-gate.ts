@@ -15,7 +15,13 @@ export function createHumanInLoopGate(notify: HumanInLoopGate['notify']): Worker
   const completed = new Set<string>();
   const waiters = new Map<string, () => void>();
   return {
-    notify,
+    async notify(task) {
+      // A mark left from before this step must not release it. One made from here on does: the
+      // person may finish before the control plane's answer is read, or (tasks in a thread)
+      // before the step's wait reaches this gate.
+      completed.delete(task.task_id);
+      await notify(task);
+    },
     complete(taskId) {
       completed.add(taskId);
       waiters.get(taskId)?.();
@@ -24,8 +30,7 @@ export function createHumanInLoopGate(notify: HumanInLoopGate['notify']): Worker
       return completed.delete(taskId);
     },
     waitForRelease(taskId, timeoutMs, signal) {
-      // A mark left from before this step must not release it.
-      completed.delete(taskId);
+      if (completed.delete(taskId)) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const finish = (released: boolean) => {
           clearTimeout(timer);
