@@ -39,7 +39,7 @@ ENV NODE_ENV=production \
     CHILD_PORT_OFFSET=9000 \
     DATA_DIR=/app/.data \
     MALLOC_TRIM_THRESHOLD_=131072 \
-    MALLOC_MMAP_THRESHOLD_=131072
+    MALLOC_MMAP_THRESHOLD_=32768
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -73,7 +73,7 @@ export async function run(): Promise<BenchmarkResult> {
       ratio === undefined
         ? `Throughput ratio not measured: ${fastApi.ok ? 'FastAPI did not run' : fastApi.reason}. Install them with \`apt-get install python3-fastapi python3-uvicorn\`.`
         : `Throughput ratio: **${ratio.toFixed(2)}×** (target ≥ ${THROUGHPUT_TARGET}×: ${ratio >= THROUGHPUT_TARGET ? 'met' : `missed by ${((1 - ratio / THROUGHPUT_TARGET) * 100).toFixed(0)} %`}).`,
-      ti ? `With no task running the ratio is ${(oi.rps.median / ti.rps.median).toFixed(2)}×: a request costs our worker that much less CPU. While the task runs, the machine's ${availableParallelism()} cores are shared with Chromium and the load generator, and the task's own calls (Playwright, the runner) take turns with the requests on the worker's event loop.` : '',
+      ti ? `With no task running the ratio is ${(oi.rps.median / ti.rps.median).toFixed(2)}×: a request costs our worker that much less CPU. While the task runs, the machine's ${availableParallelism()} cores are shared with Chromium and the load generator, and with the task's own calls (Playwright, the runner), which run in the worker's task thread, not on the event loop that answers the requests.` : '',
       `p99 of our worker: **${o.p99.median.toFixed(0)} ms** (target < ${P99_TARGET_MS} ms: ${o.p99.median < P99_TARGET_MS ? 'met' : `missed by ${(o.p99.median - P99_TARGET_MS).toFixed(0)} ms`}). autocannon measures latency in whole milliseconds.`,
     ].join('\n');
     return { title: 'HTTP: GET /health while an automation runs, vs FastAPI + uvicorn', markdown };

@@ -8,9 +8,12 @@ import { build } from 'esbuild';
 import { MALLOC_ENV, NODE_FLAGS } from '../infra/memory-tuning.js';
 
 const API_KEY = 'bench-worker-api-key';
-/** Three levels below the repository, as dist/infra/local/main.js: the code finds examples/ from there. */
+/**
+ * Three levels below the repository, as dist/infra/local/main.js: the code finds examples/ from
+ * there, and the worker its task thread in ../local/.
+ */
 const BUILD_ROOT = fileURLToPath(new URL('./.build/', import.meta.url));
-const BUILD_DIR = join(BUILD_ROOT, 'worker');
+const BUILD_DIR = join(BUILD_ROOT, 'local');
 
 export type WorkerChild = Awaited<ReturnType<typeof startWorkerChild>>;
 
@@ -21,7 +24,20 @@ export type WorkerChild = Awaited<ReturnType<typeof startWorkerChild>>;
  */
 export async function startWorkerChild(options: { controlPlane?: { url: string; apiKey: string }; tuned?: boolean } = {}) {
   const outfile = join(BUILD_DIR, 'worker-process.js');
-  await build({ entryPoints: [fileURLToPath(new URL('./worker-process.ts', import.meta.url))], outfile, bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning' });
+  // With the task thread next to it, as infra/build.mjs lays out dist/infra/local/.
+  await build({
+    entryPoints: [
+      { in: fileURLToPath(new URL('./worker-process.ts', import.meta.url)), out: 'worker-process' },
+      { in: fileURLToPath(new URL('../lib/worker/thread/task-thread.ts', import.meta.url)), out: 'task-thread' },
+    ],
+    outdir: BUILD_DIR,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning',
+  });
   const root = await mkdtemp(join(tmpdir(), 'bench-worker-'));
   await mkdir(join(root, 'automations'), { recursive: true });
   // Started as `npm start` starts the worker (infra/memory-tuning.ts), unless asked not to.

@@ -8,7 +8,10 @@ const handlers = readdirSync('handlers')
   .map((name) => `handlers/${name}`);
 
 await build({
-  entryPoints: ['infra/local/main.ts', 'infra/local/control-plane.ts', 'infra/local/invoke-event.ts', 'infra/local/validate.ts', 'infra/cli/main.ts', ...handlers],
+  entryPoints: [
+    // The task thread, where threaded-task-runner.ts looks for it from the bundles of dist/infra/ (worker, CLI).
+    { in: 'lib/worker/thread/task-thread.ts', out: 'infra/local/task-thread' },
+    'infra/local/main.ts', 'infra/local/control-plane.ts', 'infra/local/invoke-event.ts', 'infra/local/validate.ts', 'infra/cli/main.ts', ...handlers],
   outdir: 'dist',
   outbase: '.',
   bundle: true,

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleAutomation } from '../../test/support/control-plane.js';
 import { tempDir } from '../../test/support/task-fixture.js';
@@ -74,15 +72,5 @@ describe('optexity-worker validate', () => {
     const { code, stderr } = await runCli(['validate']);
     expect(code).toBe(2);
     expect(stderr).toContain('Name at least one recording file.\n\nUsage: optexity-worker validate');
-  });
-});
-
-describe('bin/optexity-worker.js', () => {
-  it('runs the built CLI', async () => {
-    const root = new URL('../..', import.meta.url).pathname;
-    await promisify(execFile)(process.execPath, ['infra/build.mjs'], { cwd: root });
-    const { code, stdout } = await runCli(['--help'], { entry: join(root, 'bin/optexity-worker.js') });
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: optexity-worker COMMAND/);
   });
 });

@@ -6,8 +6,6 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../../test/support/fake-llm-server.js';
@@ -178,7 +176,9 @@ let receiver: Server;
 let receiverUrl: string;
 const callbacks: Received[] = [];
 let dataDir: string;
-const secretsManager = mockClient(SecretsManagerClient);
+let secretsManager: Server;
+/** What the Secrets Manager endpoint received: the SDK's requests from the task thread. */
+const secretRequests: Received[] = [];
 const stray: string[] = [];
 const fetched: { url: string; headers: Headers; body: string }[] = [];
 const taskIds: string[] = [];
@@ -201,7 +201,24 @@ beforeAll(async () => {
     return realFetch(request);
   });
 
-  secretsManager.on(GetSecretValueCommand, { SecretId: 'portal/login' }).resolves({ SecretString: AWS_SECRET_STRING });
+  // Secrets Manager on 127.0.0.1 (its JSON 1.1 GetSecretValue), reached by the SDK in the task
+  // thread through the environment that thread starts with: fake keys, no instance metadata.
+  secretsManager = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      secretRequests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const known = req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' && (JSON.parse(body) as { SecretId?: string }).SecretId === 'portal/login';
+      res.writeHead(known ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(known ? { Name: 'portal/login', SecretString: AWS_SECRET_STRING } : { __type: 'ResourceNotFoundException', message: 'not found' }));
+    });
+  });
+  await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
+  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
 
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -282,8 +299,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.close();
-  await Promise.all([pages?.close(), model?.close(), new Promise((resolve) => receiver?.close(resolve))]);
-  secretsManager.restore();
+  await Promise.all([pages?.close(), model?.close(), new Promise((resolve) => receiver?.close(resolve)), new Promise((resolve) => secretsManager?.close(resolve))]);
+  vi.unstubAllEnvs();
   vi.restoreAllMocks();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   await Promise.all(taskIds.map((id) => rm(join('/tmp/optexity', id), { recursive: true, force: true })));
@@ -345,9 +362,17 @@ describe('secrets stay secret through a whole task', () => {
     found.push(...scan('logs', worker.logs.map((line) => JSON.stringify(line)).join('\n')));
     found.push(...scan('stdout/stderr', stray.join('')));
 
-    // What the worker and the control plane sent over HTTP. The protocol carries some: the
-    // worker's key in x-api-key, the model key in Authorization, the task's secure parameters
-    // and callback key in the inference request, the callback key in initiate_callback.
+    // The secret store: asked for the secret by its name only.
+    expect(secretRequests.length).toBeGreaterThan(0);
+    for (const [index, request] of secretRequests.entries()) {
+      found.push(...scan(`secret store request ${index}`, `${request.url} ${JSON.stringify(request.headers)} ${request.body}`));
+    }
+
+    // What the worker and the control plane sent over HTTP from this thread (the task thread's
+    // requests are read above, where they arrived: the pages, the model, the secret store). The
+    // protocol carries some: the worker's key in x-api-key, the model key in Authorization, the
+    // task's secure parameters and callback key in the inference request, the callback key in
+    // initiate_callback.
     for (const request of fetched) {
       const path = new URL(request.url).pathname;
       const toModel = request.url.startsWith(model.baseUrl);

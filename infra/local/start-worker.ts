@@ -24,6 +24,11 @@ export type RunningWorker = {
   workerUrl: string;
   controlPlaneUrl: string | undefined;
   /**
+   * Resolves (never rejects) once the start-up warm-up is done: the task thread started, with the
+   * runner and playwright-core loaded. A task sent earlier waits for it.
+   */
+  warmedUp: Promise<void>;
+  /**
    * The graceful shutdown SIGTERM/SIGINT run: new tasks get 503 while the running one finishes
    * (within SHUTDOWN_GRACE_SECONDS) and every report is made; then the servers and the browser close.
    */
@@ -72,8 +77,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await runtime.close();
     throw error;
   }
-  // Off the request path: the first task then does not wait for playwright-core to load.
-  void runtime.warmUp();
+  // Off the request path: the first task then does not wait for the task thread to start and load.
+  const warmedUp = runtime.warmUp();
   // Off the start-up path too: a master that is not up yet must not keep this server from serving.
   const registration = new AbortController();
   if (fleet) void fleet.register(registration.signal);
@@ -95,6 +100,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   return {
     workerUrl: `http://${host}:${address.port}`,
     controlPlaneUrl: controlPlane?.url,
+    warmedUp,
     close() {
       closing ??= shutDown();
       return closing;

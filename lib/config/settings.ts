@@ -89,6 +89,11 @@ const SettingsObject = z.object({
    */
   TASK_TRACE: optionalBool,
   /**
+   * Run each task's browser work (Playwright, the runner) in a worker thread of its own, so the
+   * HTTP routes answer on a main thread the task never holds. Off: the task runs on the main thread.
+   */
+  TASK_THREAD: bool(true),
+  /**
    * The model LLM steps use, `provider/model` as in the original (`gemini/…`, `openai/…`,
    * `anthropic/…`; a bare name is an OpenAI model). Checked by lib/llm/model-route.ts.
    */

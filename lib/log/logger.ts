@@ -18,7 +18,8 @@ export interface Logger {
   child(bindings: LogFields): Logger;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** Lower levels rank lower: a logger writes the lines ranked at or above its own level. */
+export const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export type LogSink = (line: string) => void;
 
@@ -26,13 +27,13 @@ export function createLogger(
   options: { level?: LogLevel; bindings?: LogFields; sink?: LogSink; format?: LogFormat } = {},
 ): Logger {
   const level = options.level ?? (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info';
-  const threshold = RANK[level] ?? RANK.info;
+  const threshold = LEVEL_RANK[level] ?? LEVEL_RANK.info;
   const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
   const format = options.format ?? 'json';
   const render = format === 'pretty' ? formatPrettyLine : formatJsonLine;
   const bindings = options.bindings ?? {};
   const write = (lvl: LogLevel, message: string, fields?: LogFields) => {
-    if (RANK[lvl] < threshold) return;
+    if (LEVEL_RANK[lvl] < threshold) return;
     const record: LogRecord = { time: new Date(), level: lvl, msg: message, fields: { ...bindings, ...fields } };
     sink(render(record));
   };

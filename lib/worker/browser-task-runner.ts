@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { BrowserClosedError } from '../automation/browser/browser-closed-error.js';
+import { resolveChromiumExecutable } from '../automation/browser/chromium-executable.js';
 import type { BrowserLease, BrowserProvider } from '../automation/runner/browser-provider.js';
 import type { RunAutomationOptions } from '../automation/runner/run-automation.js';
 import type { RunServices } from '../automation/runner/run-services.js';
@@ -45,7 +46,7 @@ async function clearAttemptFiles(paths: ReturnType<typeof taskPaths>): Promise<v
 
 /** The browser side, loaded on first need: playwright-core alone takes most of a second to load. */
 function loadBrowserModules() {
-  return Promise.all([import('../automation/runner/browser-provider.js'), import('../automation/runner/run-automation.js')]);
+  return Promise.all([import('../automation/runner/browser-provider.js'), import('../automation/runner/run-automation.js'), import('playwright-core')]);
 }
 
 export function createBrowserTaskRunner(options: BrowserTaskRunnerOptions): TaskRunner<Automation> {
@@ -53,7 +54,9 @@ export function createBrowserTaskRunner(options: BrowserTaskRunnerOptions): Task
   const wrapUpMs = options.wrapUpMs ?? DEFAULT_WRAP_UP_MS;
   return {
     async warmUp() {
-      await loadBrowserModules();
+      // What the first task would wait for short of a browser: the code, and the Chromium binary
+      // found and checked (unpacked on first use).
+      await Promise.all([loadBrowserModules(), resolveChromiumExecutable(options.chromiumPath)]);
     },
     async run(accepted, { logger, signal }) {
       const [{ createBrowserProvider }, { runAutomation }] = await loadBrowserModules();

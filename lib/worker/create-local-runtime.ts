@@ -21,6 +21,8 @@ export function createLocalRuntime(settings: Settings, options: LocalRuntimeOpti
     logger: options.logger,
     outboxDirectory: settings.OUTBOX_DIR ?? join(settings.DATA_DIR, 'worker-outbox', options.childProcessId),
     ...(options.privateNodes ? { privateNodes: options.privateNodes } : {}),
+    // The HTTP routes share this process: the task's browser work goes to a thread of its own.
+    thread: settings.TASK_THREAD,
   });
   // Sends what an earlier process left pending, before any new task.
   void outbox.start().catch((error: unknown) => options.logger.error('outbox could not be opened', { error }));

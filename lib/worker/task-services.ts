@@ -11,6 +11,7 @@ import { createReportDelivery } from './outbox/deliver-report.js';
 import { Outbox } from './outbox/outbox.js';
 import { refreshRecording } from './refresh-recording.js';
 import { createBrowserTaskRunner } from './browser-task-runner.js';
+import { createThreadedTaskRunner } from './thread/threaded-task-runner.js';
 import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
 import type { AcceptedTask, TaskRunner } from './task-runner.js';
 
@@ -19,6 +20,12 @@ export type TaskServicesOptions = {
   /** Where reports wait to be delivered (one folder per worker process). */
   outboxDirectory: string;
   privateNodes?: PrivateNodeRegistry;
+  /**
+   * Run tasks in a worker thread (thread/threaded-task-runner.ts), for a process that also serves
+   * HTTP. Handlers of private nodes registered in code cannot cross to a thread: with any, the
+   * tasks run on this thread whatever this says.
+   */
+  thread?: boolean;
 };
 
 export type TaskServices = {
@@ -50,19 +57,21 @@ export function createTaskServices(settings: Settings, options: TaskServicesOpti
   const humanInLoop = createHumanInLoopGate(async (task) => {
     await controlPlane.humanInLoop(task.api_key, task.task_id);
   });
-  const services = runServicesFromSettings(settings, { privateNodes, humanInLoop });
   const accept = (task: Task) => acceptTask(task, capabilities);
   return {
     controlPlane,
     outbox,
     humanInLoop,
     accept,
-    runner: createBrowserTaskRunner({
-      chromiumPath: settings.CHROMIUM_PATH,
-      downloadTimeoutSeconds: settings.DOWNLOAD_TIMEOUT_SECONDS,
-      logger: options.logger,
-      services,
-    }),
+    runner:
+      options.thread && !options.privateNodes
+        ? createThreadedTaskRunner({ settings, logger: options.logger, humanInLoop })
+        : createBrowserTaskRunner({
+            chromiumPath: settings.CHROMIUM_PATH,
+            downloadTimeoutSeconds: settings.DOWNLOAD_TIMEOUT_SECONDS,
+            logger: options.logger,
+            services: runServicesFromSettings(settings, { privateNodes, humanInLoop }),
+          }),
     refreshRecording: (accepted) => refreshRecording(accepted, { controlPlane, accept, logger: options.logger }),
   };
 }

@@ -41,6 +41,8 @@ export async function startTestWorker(env: Record<string, string> = {}) {
     workerUrl: worker.workerUrl,
     controlPlaneUrl,
     logs,
+    /** The worker's start-up warm-up (its task thread started and loaded) is done. */
+    warmedUp: worker.warmedUp,
     /** A request to the worker. */
     worker: call(worker.workerUrl),
     /** A request to the control plane, with the key. */

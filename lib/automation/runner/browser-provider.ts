@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { BrowserClosedError } from '../browser/browser-closed-error.js';
@@ -45,6 +45,8 @@ export function createBrowserProvider(options: { chromiumPath?: string; logger: 
     const launchSwitch = `${LAUNCH_ID_SWITCH}=${randomUUID()}`;
     let browser: Browser;
     try {
+      // Loaded here, not at import: a worker whose tasks run in a thread never loads it on its main thread.
+      const { chromium } = await import('playwright-core');
       browser = await chromium.launch({
         executablePath: executable.executablePath,
         args: [...executable.args, launchSwitch],
