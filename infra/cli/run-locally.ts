@@ -29,6 +29,8 @@ export async function runLocally(options: LocalRunOptions): Promise<TaskRunOutco
     downloadTimeoutSeconds: options.settings.DOWNLOAD_TIMEOUT_SECONDS,
     logger: options.logger,
     services: options.services,
+    // The CLI's runs are for reading: their step folders are files.
+    keepTaskFiles: true,
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
     ...(options.onStep ? { onStep: options.onStep } : {}),
   });

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readTarGz } from '../../lib/artifacts/tar-gz.js';
 import { startFakeControlPlane, type ReceivedRequest } from '../../test/support/fake-control-plane.js';
 import { sendJson, startPageServer, type PageServer } from '../../test/support/page-server.js';
 import { recording } from '../../test/support/run-recording.js';
@@ -123,6 +124,11 @@ describe('reports to a control plane that follows the documented protocol', () =
         { name: 'task_id', filename: null, type: null },
         { name: 'compressed_trajectory', filename: `${taskId}.tar.gz`, type: 'application/gzip' },
       ]);
+      // A worker that keeps no task files writes its step folders as one archive: the trajectory
+      // holds them as folders all the same, and not the archive.
+      const packed = (await readTarGz(trajectory?.parts[1]?.content ?? Buffer.alloc(0))).map((file) => file.path);
+      expect(packed).toEqual(expect.arrayContaining([`${taskId}/logs/steps.json`, `${taskId}/logs/step_0/state.json`, `${taskId}/logs/step_0/screenshot.png`, `${taskId}/logs/step_0/action_node.json`]));
+      expect(packed.filter((path) => path.endsWith('.tar'))).toEqual([]);
 
       const complete = completed(received)?.json as Record<string, unknown>;
       expect(Object.keys(complete).sort()).toEqual(['child_process_id', 'completed_at', 'error', 'retry_count', 'status', 'task_id', 'token_usage', 'unique_child_arn']);

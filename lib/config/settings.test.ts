@@ -86,11 +86,11 @@ describe('loadSettings', () => {
     expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', [name]: 'maybe' }))).toMatch(new RegExp(`${name}: `));
   });
 
-  it('runs tasks in a thread of their own unless TASK_THREAD says otherwise, in any case of the name', () => {
+  it.each(['TASK_THREAD', 'STEP_SCREENSHOTS'] as const)('%s is on in every deployment unless it says otherwise, in any case of the name', (name) => {
     const key = { API_KEY: 'long-enough-key' };
-    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings.TASK_THREAD).toBe(true);
-    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings.TASK_THREAD).toBe(true);
-    for (const off of ['false', '0', 'no']) expect(loadSettings({ ...key, DEPLOYMENT: 'prod', task_thread: off }).settings.TASK_THREAD).toBe(false);
-    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', TASK_THREAD: 'off' }))).toMatch(/TASK_THREAD: /);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'dev' }).settings[name]).toBe(true);
+    expect(loadSettings({ ...key, DEPLOYMENT: 'prod' }).settings[name]).toBe(true);
+    for (const off of ['false', '0', 'no']) expect(loadSettings({ ...key, DEPLOYMENT: 'prod', [name.toLowerCase()]: off }).settings[name]).toBe(false);
+    expect(problemsOf(() => loadSettings({ ...key, DEPLOYMENT: 'prod', [name]: 'off' }))).toMatch(new RegExp(`${name}: `));
   });
 });

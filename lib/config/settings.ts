@@ -94,6 +94,13 @@ const SettingsObject = z.object({
    */
   TASK_THREAD: bool(true),
   /**
+   * Keep a screenshot of the page as each step began (logs/step_N/screenshot.png), as the
+   * original does. Off, a run skips Chromium's capture and encoding of a frame per step (about a
+   * fifth of a short run's browser time, bench/RESULTS.md); the final full-page screenshot
+   * follows the recording's take_final_screenshot either way.
+   */
+  STEP_SCREENSHOTS: bool(true),
+  /**
    * The model LLM steps use, `provider/model` as in the original (`gemini/…`, `openai/…`,
    * `anthropic/…`; a bare name is an OpenAI model). Checked by lib/llm/model-route.ts.
    */

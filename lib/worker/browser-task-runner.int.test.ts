@@ -7,6 +7,8 @@ import { silentLogger } from '../log/logger.js';
 import { taskPaths } from '../schemas/wire/task.js';
 import { acceptTask } from './accept-task.js';
 import { createBrowserTaskRunner } from './browser-task-runner.js';
+import { DEFAULT_RUN_SERVICES } from '../automation/runner/run-services.js';
+import { STEP_ARCHIVE_FILE } from '../automation/runner/step-file-sink.js';
 
 let server: PageServer;
 let visits = 0;
@@ -58,6 +60,25 @@ describe('max_retries in the browser task runner', () => {
       expect(outcome.downloads).toEqual(['attempt-2.csv']);
       expect(readdirSync(taskPaths(accepted.task).downloadsDirectory)).toEqual(['attempt-2.csv']);
       expect(server.requests.filter((r) => r.path === '/api/done')).toHaveLength(1);
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+describe('step folders in the browser task runner', () => {
+  const automation = () => recording(server.url('/flaky'), [{ type: 'action_node', end_sleep_time: 0, interaction_action: { ...tries, click_element: { command: 'get_by_text("Report")', skip_prompt: true } } }]);
+
+  it.each([
+    [true, ['step_0', 'step_1', 'steps.json']],
+    [false, ['steps.json', STEP_ARCHIVE_FILE]],
+  ])('keepTaskFiles %s: the logs folder holds %j', async (keepTaskFiles, expected) => {
+    const accepted = await acceptTask(makeTask({ automation: automation() }));
+    const runner = createBrowserTaskRunner({ downloadTimeoutSeconds: 10, logger: silentLogger, chromiumPath: process.env.CHROMIUM_PATH, keepTaskFiles, services: { ...DEFAULT_RUN_SERVICES, trace: false } });
+    try {
+      const outcome = await runner.run(accepted, { logger: silentLogger });
+      expect(outcome.error).toBeNull();
+      expect(readdirSync(taskPaths(accepted.task).logsDirectory).sort()).toEqual(expected);
     } finally {
       await runner.close();
     }

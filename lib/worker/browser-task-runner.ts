@@ -5,6 +5,7 @@ import type { BrowserLease, BrowserProvider } from '../automation/runner/browser
 import type { RunAutomationOptions } from '../automation/runner/run-automation.js';
 import type { RunServices } from '../automation/runner/run-services.js';
 import { errorMessage } from '../errors.js';
+import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Automation } from '../schemas/automation/automation.js';
 import { taskPaths } from '../schemas/wire/task.js';
@@ -26,7 +27,18 @@ export type BrowserTaskRunnerOptions = {
   wrapUpMs?: number;
   /** Told of each step as it ends (the CLI's progress lines). */
   onStep?: RunAutomationOptions['onStep'];
+  /**
+   * The task's files are kept for people to read (KEEP_TASK_FILES, the CLI): its step folders are
+   * written as files. Otherwise they only feed the trajectory and go into one archive
+   * (step-file-sink.ts), which costs the disk far less.
+   */
+  keepTaskFiles?: boolean;
 };
+
+/** The options a worker's settings decide: CHROMIUM_PATH, DOWNLOAD_TIMEOUT_SECONDS, KEEP_TASK_FILES. */
+export function browserTaskRunnerSettings(settings: Settings): Pick<BrowserTaskRunnerOptions, 'chromiumPath' | 'downloadTimeoutSeconds' | 'keepTaskFiles'> {
+  return { chromiumPath: settings.CHROMIUM_PATH, downloadTimeoutSeconds: settings.DOWNLOAD_TIMEOUT_SECONDS, keepTaskFiles: settings.KEEP_TASK_FILES };
+}
 
 const DEFAULT_RETRY_BASE_DELAY_MS = 10_000;
 /**
@@ -87,6 +99,7 @@ export function createBrowserTaskRunner(options: BrowserTaskRunnerOptions): Task
               signal: runSignal,
               downloadTimeoutSeconds: options.downloadTimeoutSeconds,
               services: options.services,
+              stepFiles: options.keepTaskFiles ? 'folders' : 'archive',
               ...(options.onStep ? { onStep: options.onStep } : {}),
             }),
           );

@@ -9,9 +9,10 @@ import { createOnePasswordReader } from '../secrets/one-password.js';
 
 /**
  * What a run gets from the worker around it, from settings: the model, the secret stores, code
- * steps, the trace (TASK_TRACE) and the message endpoints of 2FA steps. The worker and the CLI's
- * `run` both build it here, so both run a recording the same way; only the human-in-the-loop
- * gate differs (a run with no worker server has none: such a step fails at once).
+ * steps, the trace (TASK_TRACE), step screenshots (STEP_SCREENSHOTS) and the message endpoints
+ * of 2FA steps. The worker and the CLI's `run` both build it here, so both run a recording the
+ * same way; only the human-in-the-loop gate differs (a run with no worker server has none: such
+ * a step fails at once).
  */
 export function runServicesFromSettings(settings: Settings, options: { privateNodes?: PrivateNodeRegistry; humanInLoop?: HumanInLoopGate | null } = {}): RunServices {
   return {
@@ -20,6 +21,7 @@ export function runServicesFromSettings(settings: Settings, options: { privateNo
     privateNodes: options.privateNodes ?? new PrivateNodeRegistry(),
     allowCodeSteps: settings.ALLOW_CODE_STEPS,
     trace: settings.TASK_TRACE,
+    stepScreenshots: settings.STEP_SCREENSHOTS,
     files: {
       uploadFilesDir: resolve(settings.UPLOAD_FILES_DIR),
       fetchMaxBytes: settings.FILE_FETCH_MAX_BYTES,

@@ -10,7 +10,7 @@ import { acceptTask } from './accept-task.js';
 import { createReportDelivery } from './outbox/deliver-report.js';
 import { Outbox } from './outbox/outbox.js';
 import { refreshRecording } from './refresh-recording.js';
-import { createBrowserTaskRunner } from './browser-task-runner.js';
+import { browserTaskRunnerSettings, createBrowserTaskRunner } from './browser-task-runner.js';
 import { createThreadedTaskRunner } from './thread/threaded-task-runner.js';
 import { createHumanInLoopGate, type WorkerHumanInLoopGate } from './human-in-loop-gate.js';
 import type { AcceptedTask, TaskRunner } from './task-runner.js';
@@ -67,8 +67,7 @@ export function createTaskServices(settings: Settings, options: TaskServicesOpti
       options.thread && !options.privateNodes
         ? createThreadedTaskRunner({ settings, logger: options.logger, humanInLoop })
         : createBrowserTaskRunner({
-            chromiumPath: settings.CHROMIUM_PATH,
-            downloadTimeoutSeconds: settings.DOWNLOAD_TIMEOUT_SECONDS,
+            ...browserTaskRunnerSettings(settings),
             logger: options.logger,
             services: runServicesFromSettings(settings, { privateNodes, humanInLoop }),
           }),

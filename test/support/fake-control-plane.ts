@@ -8,7 +8,8 @@ export type ReceivedRequest = {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   json: unknown;
-  parts: { name: string; filename: string | null; type: string | null; size: number }[];
+  /** A file part keeps its bytes (`content`), for tests that open what was uploaded. */
+  parts: { name: string; filename: string | null; type: string | null; size: number; content?: Buffer }[];
   bytes: number;
 };
 
@@ -37,7 +38,8 @@ export async function startFakeControlPlane(options: { automation: Record<string
         if (type.startsWith('multipart/form-data')) {
           const form = await new Response(body, { headers: { 'content-type': type } }).formData();
           for (const [name, value] of form.entries()) {
-            record.parts.push(typeof value === 'string' ? { name, filename: null, type: null, size: value.length } : { name, filename: value.name, type: value.type, size: value.size });
+            if (typeof value === 'string') record.parts.push({ name, filename: null, type: null, size: value.length });
+            else record.parts.push({ name, filename: value.name, type: value.type, size: value.size, content: Buffer.from(await value.arrayBuffer()) });
           }
         }
         received.push(record);

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { HumanInLoopGate } from '../../automation/runner/run-services.js';
 import { errorMessage } from '../../errors.js';
 import { LEVEL_RANK, type LogFields, type Logger, type LogLevel } from '../../log/logger.js';
-import { createBrowserTaskRunner } from '../browser-task-runner.js';
+import { browserTaskRunnerSettings, createBrowserTaskRunner } from '../browser-task-runner.js';
 import { runServicesFromSettings } from '../run-services-from-settings.js';
 import { decodeStopReason, jsonSafeFields, type FromThread, type TaskThreadData, type ToThread } from './thread-messages.js';
 
@@ -64,8 +64,7 @@ const humanInLoop: HumanInLoopGate = {
 };
 
 const runner = createBrowserTaskRunner({
-  chromiumPath: settings.CHROMIUM_PATH,
-  downloadTimeoutSeconds: settings.DOWNLOAD_TIMEOUT_SECONDS,
+  ...browserTaskRunnerSettings(settings),
   logger: forwardingLogger(null),
   services: runServicesFromSettings(settings, { humanInLoop }),
 });
