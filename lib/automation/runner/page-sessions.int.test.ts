@@ -37,6 +37,34 @@ async function openStart() {
 }
 
 describe('our DevTools session on each page', () => {
+  it('is ready, its signals known, once ready() resolves for a page that just opened, and for a new tab', async () => {
+    context = await browser.newContext();
+    const sessions = startPageSessions(context, silentLogger);
+    const page = await context.newPage();
+    await sessions.ready(page, 5_000);
+    expect(sessions.signals(page)).toEqual({ navigations: 0, windows: 0 });
+    await page.goto(server.url('/start'));
+    const [tab] = await Promise.all([context.waitForEvent('page'), page.locator('#open').click()]);
+    await sessions.ready(tab, 5_000);
+    expect(sessions.signals(tab)).toEqual({ navigations: 0, windows: 0 });
+  });
+
+  it('ready() answers at once for a page it has no session for, and never waits past its bound', async () => {
+    context = await browser.newContext();
+    const page = await context.newPage();
+    // Watching another context: this page has no session at all.
+    const other = await browser.newContext();
+    try {
+      const sessions = startPageSessions(other, silentLogger);
+      const started = Date.now();
+      await sessions.ready(page, 10_000);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(sessions.signals(page)).toBeNull();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps the latest painted frame as a PNG at half the viewport', async () => {
     const { page, sessions } = await openStart();
     const frame = await sessions.latestFrame(page, 2_000);

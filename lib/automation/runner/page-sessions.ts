@@ -21,6 +21,12 @@ export type PageSessions = {
    * to `waitMs` for its first. Null when none came.
    */
   latestFrame(page: Page, waitMs: number): Promise<Buffer | null>;
+  /**
+   * Resolves once the page's session knows its main frame (or could not be opened), at most
+   * `ms`: a page's session opens while its first document loads, and until it is open what the
+   * page asks for is unknown (signals answers null).
+   */
+  ready(page: Page, ms: number): Promise<void>;
   /** How many main-frame navigations and new windows the page has asked for so far; null: unknown (no session). */
   signals(page: Page): PageSignals | null;
   /**
@@ -51,8 +57,16 @@ type Watched = { session: CDPSession; frame: string | null; firstFrame: Promise<
  */
 export function startPageSessions(context: BrowserContext, logger: Logger, options: { screencast: boolean } = { screencast: true }): PageSessions {
   const pages = new Map<Page, Watched>();
+  /** Each page's session until it knows the main frame (or failed to open). */
+  const opening = new Map<Page, Promise<void>>();
   let stopped = false;
-  const watch = async (page: Page) => {
+  const watch = (page: Page) => {
+    let known = () => {};
+    opening.set(page, new Promise<void>((resolve) => (known = resolve)));
+    page.once('close', () => opening.delete(page));
+    void open(page).finally(known);
+  };
+  const open = async (page: Page) => {
     try {
       const session = await context.newCDPSession(page);
       let painted = () => {};
@@ -73,15 +87,20 @@ export function startPageSessions(context: BrowserContext, logger: Logger, optio
       page.once('close', () => pages.delete(page));
       await session.send('Page.enable');
       entry.mainFrameId = (await session.send('Page.getFrameTree')).frameTree.frame.id;
+      opening.delete(page);
       if (options.screencast) await session.send('Page.startScreencast', { format: 'png', ...FRAME_SIZE });
     } catch (error) {
       if (!page.isClosed()) logger.debug('no DevTools session for a page: its steps take screenshots and wait after each action', { error });
       pages.delete(page);
     }
   };
-  for (const page of context.pages()) void watch(page);
-  context.on('page', (page) => void watch(page));
+  for (const page of context.pages()) watch(page);
+  context.on('page', watch);
   return {
+    async ready(page, ms) {
+      const known = opening.get(page);
+      if (known) await withDeadline(known, ms);
+    },
     async latestFrame(page, waitMs) {
       const entry = pages.get(page);
       if (!entry || !options.screencast) return null;
@@ -116,6 +135,7 @@ export function startPageSessions(context: BrowserContext, logger: Logger, optio
       stopped = true;
       const sessions = [...pages.values()].map(({ session }) => session.detach().catch(() => {}));
       pages.clear();
+      opening.clear();
       await Promise.all(sessions);
     },
   };

@@ -39,6 +39,9 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
     const page = currentPage(state);
     const taken = await snapshotPage(state, page);
     const pagesBefore = state.context.pages().length;
+    // A page just opened (the first step, a new tab) may still be opening its session: without
+    // it, the step could not tell whether it navigated and would wait for a load after it.
+    await state.pages.ready(page, SESSION_READY_MS);
     navigation = watchStep(page, state.pages);
     let failure: unknown;
     try {
@@ -103,6 +106,12 @@ async function dispatch(state: RunState, node: ActionNode): Promise<void> {
   // Acceptance refuses every other kind; reaching here is a bug worth a clear message.
   throw new Error(`${state.nodePath}: ${actionKindOf(node)} is not supported by this worker`);
 }
+
+/**
+ * A page's session opens within milliseconds of its first document; one held longer (a page
+ * busy navigating) is left unknown, and the step waits for a load after it as the original does.
+ */
+const SESSION_READY_MS = 500;
 
 /** A page paints its first frame shortly after it loads; a screenshot would take as long. */
 const FIRST_FRAME_WAIT_MS = 150;
