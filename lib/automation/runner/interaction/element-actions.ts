@@ -147,20 +147,32 @@ export async function selectOption(state: RunState, action: SelectOptionAction, 
   }
   // Asked at most once per step: later tries and the element fallback reuse the model's match.
   let modelMatch: Promise<string[] | null> | undefined;
-  await runElementAction(state, 'select_option', action, tries, (locator, timeout) =>
-    withDownload(state, action, async () => {
-      const options = await readOptions(locator, timeout);
-      let values = findSelectOptions(options, patterns);
-      if (values === null && !action.skip_prompt) values = await (modelMatch ??= matchOptionsWithModel(state, options, patterns));
-      await locator.selectOption(values ?? patterns, { timeout });
-    }),
+  await runElementAction(
+    state,
+    'select_option',
+    action,
+    tries,
+    (locator, timeout) =>
+      withDownload(state, action, async () => {
+        const options = await readOptions(locator, timeout);
+        let values = findSelectOptions(options, patterns);
+        if (values === null && !action.skip_prompt) {
+          // The options of a select that never shows are not worth a model's time: the try fails first.
+          await locator.waitFor({ state: 'visible', timeout });
+          values = await (modelMatch ??= matchOptionsWithModel(state, options, patterns));
+        }
+        await locator.selectOption(values ?? patterns, { timeout });
+      }),
+    // selectOption waits for a visible, enabled select; the options are read from its markup first.
+    'done-by-action',
   );
 }
 
 /**
  * The select's options, read from its markup: innerHTML and count run in Playwright's utility
- * world, which the step's wait for the element has set up, whereas the first evaluation in a
- * document's main world installs Playwright's scripts there (about 25 ms per new document).
+ * world, where all of Playwright's actions run (its scripts are set up there once per document
+ * whatever the step does), whereas the first evaluation in a document's main world installs
+ * Playwright's scripts there too (about 25 ms per new document).
  * When the element is not a <select> (a label or optgroup has option markup too) or the reader
  * declines its markup, the options are evaluated in the page as before.
  */

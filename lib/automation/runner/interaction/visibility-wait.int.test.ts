@@ -3,12 +3,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { launchTestBrowser } from '../../../../test/support/browser.js';
 import { startPageServer, type PageServer } from '../../../../test/support/page-server.js';
 import { recording, runRecording } from '../../../../test/support/run-recording.js';
+import { startFakeLlmServer } from '../../../../test/support/fake-llm-server.js';
 import { interactionStep } from '../../../../test/support/steps.js';
+import { createLlmClient, llmSettingsWithoutModel } from '../../../llm/create-llm-client.js';
+import { DEFAULT_RUN_SERVICES } from '../run-services.js';
 
 /**
  * The first try of an element action waits for the element to be visible, as the original's
- * waitFor: an action whose own checks wait for that (click, fill, check, uncheck, hover) is
- * started at once; typing, uploading and forced clicks wait first. Either way a try on an
+ * waitFor: an action whose own checks wait for that (click, fill, select, check, uncheck, hover)
+ * is started at once; typing, uploading and forced clicks wait first. Either way a try on an
  * element that never shows fails with the original's 'locator not visible'.
  */
 const PAGE = `<!doctype html><title>Late</title>
@@ -17,9 +20,11 @@ const PAGE = `<!doctype html><title>Late</title>
 <button id="hidden" hidden>Hidden</button>
 <input id="hidden-input" hidden>
 <input type="checkbox" id="hidden-box" hidden>
+<select id="late-select" hidden onchange="fetch('/api/event?e=late-select-' + this.value)"><option value="a">A</option><option value="b">B</option></select>
+<select id="hidden-select" hidden><option value="a">A</option><option value="b">B</option><option value="c">C</option></select>
 <button id="disabled" disabled>Disabled</button>
 <script>
-  setTimeout(() => { document.getElementById('late').hidden = false; document.getElementById('late-input').hidden = false; }, 400);
+  setTimeout(() => { for (const id of ['late', 'late-input', 'late-select']) document.getElementById(id).hidden = false; }, 400);
 </script>`;
 
 /** Each try waits at most 2 s; a second try would pause those 2 s first. */
@@ -47,6 +52,7 @@ describe('the first try of an element action waits for a visible element', () =>
     ['click', { click_element: { command: 'locator("#late")' } }, 'late-click'],
     ['fill', { input_text: { command: 'locator("#late-input")', input_text: 'x' } }, 'late-input-x'],
     ['type', { input_text: { command: 'locator("#late-input")', input_text: 'y', fill_or_type: 'type' } }, 'late-input-y'],
+    ['select', { select_option: { command: 'locator("#late-select")', select_values: ['B'] } }, 'late-select-b'],
   ])('%s on an element that shows after 0.4 s acts on the first try, with no pause between tries', async (_name, action, event) => {
     const started = Date.now();
     const { outcome } = await run(action, SLOW_TRIES);
@@ -61,6 +67,7 @@ describe('the first try of an element action waits for a visible element', () =>
     ['fill', { input_text: { command: 'locator("#hidden-input")', input_text: 'x', assert_locator_presence: true } }],
     ['type', { input_text: { command: 'locator("#hidden-input")', input_text: 'x', fill_or_type: 'type', assert_locator_presence: true } }],
     ['check', { check: { command: 'locator("#hidden-box")', assert_locator_presence: true } }],
+    ['select', { select_option: { command: 'locator("#hidden-select")', select_values: ['a'], assert_locator_presence: true } }],
     ['hover', { hover: { command: 'locator("#hidden")', assert_locator_presence: true } }],
   ])('%s on an element that never shows fails each try with "locator not visible"', async (_name, action) => {
     const { outcome } = await run(action, FAST_TRIES);
@@ -74,6 +81,7 @@ describe('the first try of an element action waits for a visible element', () =>
     it.each([
       ['click', 0, { click_element: { command: 'locator("#late")' } }],
       ['fill', 0, { input_text: { command: 'locator("#late-input")', input_text: 'x' } }],
+      ['select', 0, { select_option: { command: 'locator("#late-select")', select_values: ['a'] } }],
       ['type', 1, { input_text: { command: 'locator("#late-input")', input_text: 'y', fill_or_type: 'type' } }],
       ['forced click', 1, { click_element: { command: 'locator("#late")', force: true } }],
     ])('%s: %i separate wait', async (_name, waits, action) => {
@@ -85,6 +93,19 @@ describe('the first try of an element action waits for a visible element', () =>
       expect(outcome.status).toBe('success');
       expect(waitFor).toHaveBeenCalledTimes(waits);
     });
+  });
+
+  it('a select whose value no option has asks no model while the select is not shown: the try fails first', async () => {
+    const llm = await startFakeLlmServer();
+    try {
+      const services = { ...DEFAULT_RUN_SERVICES, llm: createLlmClient({ ...llmSettingsWithoutModel(), LLM_MODEL: 'openai/test-model', LLM_MODEL_API_KEY: 'sk-test', LLM_MODEL_BASE_URL: llm.baseUrl, LLM_MAX_RETRIES: 0 }) };
+      const select = { select_option: { command: 'locator("#hidden-select")', select_values: ['zzz'], assert_locator_presence: true } };
+      const { outcome } = await runRecording(browser, recording(server.url('/late'), [interactionStep(select, { end_sleep_time: 0 }, FAST_TRIES)], {}, { take_final_screenshot: false }), {}, undefined, { services });
+      expect(outcome.error).toContain('failed after 2 tries (error: locator not visible)');
+      expect(llm.requests).toEqual([]);
+    } finally {
+      await llm.close();
+    }
   });
 
   it('a click on a visible element that never becomes enabled fails with the action\'s own timeout, not as invisible', async () => {
