@@ -46,6 +46,8 @@ export async function runActionNode(state: RunState, node: ActionNode): Promise<
     let failure: unknown;
     try {
       await dispatch(state, action);
+      // Asked now, so its round trip to the page overlaps the step's files and log line below.
+      if (!node.expect_new_tab && node.end_sleep_time > 0) void navigation.asked();
     } catch (error) {
       failure = error;
       throw error;

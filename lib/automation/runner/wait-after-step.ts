@@ -34,25 +34,28 @@ export function watchStep(page: Page, sessions: PageSessions): StepWatch {
   };
   page.on('request', onRequest);
   page.on('framenavigated', onNavigated);
+  let answer: Promise<{ navigation: boolean; window: boolean }> | undefined;
+  const ask = async () => {
+    // A page without its session may have asked for anything: wait for a load as the original
+    // does (which never waits for a tab it was not told to expect).
+    if (before === null) return { navigation: true, window: false };
+    const seen = () => {
+      const after = sessions.signals(page);
+      return after === null ? null : { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
+    };
+    const first = seen();
+    if (first === null) return { navigation: true, window: false };
+    if (first.navigation || first.window) return first;
+    // Nothing announced yet: a round trip makes sure nothing is still on its way.
+    const answered = await sessions.settle(page, SETTLE_MS);
+    const last = seen() ?? { navigation: true, window: false };
+    return answered ? last : { ...last, navigation: true };
+  };
   return {
     page,
     committed,
-    async asked() {
-      // A page without its session may have asked for anything: wait for a load as the original
-      // does (which never waits for a tab it was not told to expect).
-      if (before === null) return { navigation: true, window: false };
-      const seen = () => {
-        const after = sessions.signals(page);
-        return after === null ? null : { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
-      };
-      const first = seen();
-      if (first === null) return { navigation: true, window: false };
-      if (first.navigation || first.window) return first;
-      // Nothing announced yet: a round trip makes sure nothing is still on its way.
-      const answered = await sessions.settle(page, SETTLE_MS);
-      const last = seen() ?? { navigation: true, window: false };
-      return answered ? last : { ...last, navigation: true };
-    },
+    // Asked once: the step may start the question early, and its wait reads the same answer.
+    asked: () => (answer ??= ask()),
     stop() {
       page.off('request', onRequest);
       page.off('framenavigated', onNavigated);
