@@ -7,10 +7,12 @@ const VIEWPORT = { width: 1920, height: 1080 };
 
 export type HandWrittenOptions = {
   /**
-   * What the original's steps do beyond the bare call, which the runner keeps: a wait for the
-   * element to be visible before each element action, the options read before a select (its
-   * smart matching of labels and values needs them), an uncheck before each check (so the page
-   * sees a change event), and the full-page final screenshot the recording asks for.
+   * What the original's steps do beyond the bare call, which the runner keeps: the wait for the
+   * element to be visible before typing (which, unlike the other actions, does not wait for it),
+   * the options read before a select (its smart matching of labels and values needs them; read
+   * from its markup in Playwright's utility world, as the runner does), an uncheck before each
+   * check (so the page sees a change event), and the full-page final screenshot the recording
+   * asks for.
    */
   originalSemantics?: boolean;
   /** The runner's step screenshots: the page's screencast running, its latest frame taken each step. */
@@ -30,55 +32,58 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
     const before = cast ? async () => void cast.latest() : async () => {};
     const read: Record<string, string> = {};
     const semantics = options.originalSemantics === true;
-    const at = async (selector: string): Promise<Locator> => {
+    // Playwright's click, fill, selectOption and check wait for a visible element themselves.
+    const at = (selector: string): Locator => page.locator(selector);
+    const visible = async (selector: string): Promise<Locator> => {
       const locator = page.locator(selector);
       if (semantics) await locator.waitFor({ state: 'visible', timeout: 1_000 });
       return locator;
     };
+    const type = async (selector: string, text: string) => (await visible(selector)).pressSequentially(text);
     const select = async (selector: string, value: string) => {
-      const locator = await at(selector);
-      if (semantics) await locator.evaluate((element) => Array.from((element as unknown as { options: ArrayLike<{ value: string }> }).options, (o) => o.value));
+      const locator = at(selector);
+      if (semantics) await Promise.all([locator.innerHTML(), locator.locator('xpath=self::select').count()]);
       await locator.selectOption(value);
     };
     const check = async (selector: string) => {
-      const locator = await at(selector);
+      const locator = at(selector);
       if (semantics) await locator.uncheck();
       await locator.check();
     };
     const v = VALUES;
     await page.goto(pages.url('/a'));
-    await before(); await (await at('#name')).fill(v.name);
-    await before(); await (await at('#city')).pressSequentially(v.city);
+    await before(); await at('#name').fill(v.name);
+    await before(); await type('#city', v.city);
     await before(); await select('#country', v.country);
     await before(); await check('#terms');
-    await before(); await (await at('#add')).click();
+    await before(); await at('#add').click();
     await before(); read.count = (await page.locator('#count').innerText()).trim();
-    await before(); await (await at('#email')).fill(v.email);
+    await before(); await at('#email').fill(v.email);
     await before(); await select('#plan', v.plan);
     await before(); await check('#newsletter');
-    await before(); await (await at('#next')).click();
+    await before(); await at('#next').click();
     await page.waitForURL('**/b');
-    await before(); await (await at('#company')).fill(v.company);
-    await before(); await (await at('#zip')).pressSequentially(v.zip);
+    await before(); await at('#company').fill(v.company);
+    await before(); await type('#zip', v.zip);
     await before(); await select('#size', v.size);
     await before(); await check('#agree');
-    await before(); await (await at('#compute')).click();
+    await before(); await at('#compute').click();
     await before(); read.total = (await page.locator('#total').innerText()).trim();
     await before(); await page.goto(pages.url('/c'));
-    await before(); await (await at('#q')).fill(v.query);
-    await before(); await (await at('#search')).click();
+    await before(); await at('#q').fill(v.query);
+    await before(); await at('#search').click();
     await before(); read.results = (await page.locator('#results').innerText()).trim();
     await before(); await select('#sort', v.sort);
     await before(); await check('#exact');
-    await before(); await (await at('#note')).fill(v.note);
-    await before(); await (await at('#code')).pressSequentially(v.code);
-    await before(); await (await at('#save')).click();
+    await before(); await at('#note').fill(v.note);
+    await before(); await type('#code', v.code);
+    await before(); await at('#save').click();
     await page.waitForURL('**/d?**');
     await before(); read.summary = (await page.locator('#summary').innerText()).trim();
-    await before(); await (await at('#comment')).fill(v.comment);
+    await before(); await at('#comment').fill(v.comment);
     await before(); await select('#rating', v.rating);
     await before(); await check('#confirm');
-    await before(); await (await at('#done')).click();
+    await before(); await at('#done').click();
     await page.locator('#status', { hasText: 'done' }).waitFor();
     if (semantics) await page.screenshot({ type: 'png', fullPage: true });
     await cast?.stop();
