@@ -80,7 +80,11 @@ export async function startWorkerChild(options: { controlPlane?: { url: string; 
       return ((await response.json()) as { task_id: string }).task_id;
     },
     async health(): Promise<{ status: string; task_running: boolean; queued_tasks: number }> {
-      return (await worker('/health')).json() as Promise<{ status: string; task_running: boolean; queued_tasks: number }>;
+      type Health = { status: string; task_running: boolean; queued_tasks: number };
+      // Asked again once on a fresh connection: a pooled one left idle through a load run may be
+      // closed by the server just as it is reused.
+      const response = await worker('/health').catch(() => worker('/health'));
+      return response.json() as Promise<Health>;
     },
     /** The worker process's own resident memory (its Chromium runs in child processes, not counted). */
     async rssBytes(): Promise<number> {
