@@ -10,7 +10,7 @@ import { formatMs, summarize } from './stats.js';
 import { EXPECTED_OUTPUTS, thirtyStepRecording } from './thirty-steps.js';
 
 const execFileAsync = promisify(execFile);
-const RUNS = 9;
+const RUNS = 15;
 const TARGET_RATIO = 1.15;
 
 /**
