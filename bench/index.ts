@@ -10,14 +10,19 @@ export type BenchmarkResult = { title: string; markdown: string };
  * Each is imported only when it runs.
  */
 const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<BenchmarkResult> }>> = {
+  // The light ones first, on a machine no browser has loaded yet: their figures are milliseconds
+  // and microseconds of one process, which the exit of an earlier benchmark's Chromium disturbs.
+  'handler-bundles': () => import('./handler-bundles.js'),
+  'queue-scale': () => import('./queue-scale.js'),
   'runner-overhead': () => import('./runner-overhead.js'),
   'task-start': () => import('./task-start.js'),
   'first-step': () => import('./first-step.js'),
-  'handler-bundles': () => import('./handler-bundles.js'),
   'http-health': () => import('./http-health.js'),
   memory: () => import('./memory.js'),
-  'queue-scale': () => import('./queue-scale.js'),
 };
+
+/** Between two benchmarks: the processes of the one before (Chromium, servers) finish exiting. */
+const PAUSE_MS = 3_000;
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 const HEADER = '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n';
@@ -46,6 +51,7 @@ async function main(): Promise<void> {
   for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
     const load = BENCHMARKS[name];
     if (!load) continue;
+    if (ran.length > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     process.stderr.write(`running ${name}…\n`);
     const result = await (await load()).run();
     const section = `## ${result.title}\n\n${describeMachine()}\n\n${result.markdown.trim()}\n`;
