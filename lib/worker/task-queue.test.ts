@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TaskQueue } from './task-queue.js';
 
@@ -29,5 +30,21 @@ describe('TaskQueue', () => {
     expect(queue.remove(new Set(['b', 'x'])).map((t) => t.task_id)).toEqual(['b']);
     expect(queue.has('b')).toBe(false);
     expect(drain(queue)).toEqual(['a', 'c', 'd']);
+  });
+
+  it('takes any mix of priorities, nulls and removals in the order of a stable sort', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: -5, max: 5 }), { nil: null }), { maxLength: 200 }), fc.array(fc.nat(199)), (priorities, removals) => {
+        const queue = new TaskQueue<ReturnType<typeof task>>();
+        const tasks = priorities.map((priority, i) => task(`t${i}`, priority));
+        tasks.forEach((t) => queue.push(t));
+        const removed = new Set(removals.map((i) => `t${i}`));
+        queue.remove(removed);
+        const rank = (t: ReturnType<typeof task>) => t.priority ?? Number.POSITIVE_INFINITY;
+        // Array.prototype.sort is stable: equal ranks keep arrival order.
+        const expected = tasks.filter((t) => !removed.has(t.task_id)).sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+        expect(drain(queue)).toEqual(expected.map((t) => t.task_id));
+      }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { Task } from '../schemas/wire/task.js';
 
-type Entry<T> = { item: T; key: readonly [number, number, number, number] };
+/** `rank`: the priority, or +∞ for a task without one; `arrival` breaks ties. Plain numbers, so an entry costs no allocation of its own. */
+type Entry<T> = { item: T; rank: number; arrival: number };
 
 /**
  * Waiting tasks, lowest `priority` first, tasks without one last, ties in arrival order — the
@@ -16,9 +17,7 @@ export class TaskQueue<T extends Pick<Task, 'task_id' | 'priority'>> {
   }
 
   push(item: T): void {
-    const arrival = this.seq++;
-    const key = item.priority == null ? ([1, 0, arrival, arrival] as const) : ([0, item.priority, arrival, arrival] as const);
-    this.heap.push({ item, key });
+    this.heap.push({ item, rank: item.priority ?? Number.POSITIVE_INFINITY, arrival: this.seq++ });
     this.siftUp(this.heap.length - 1);
   }
 
@@ -43,7 +42,7 @@ export class TaskQueue<T extends Pick<Task, 'task_id' | 'priority'>> {
     if (removed.length === 0) return [];
     const kept = this.heap.filter((entry) => !taskIds.has(entry.item.task_id));
     this.heap = [];
-    for (const entry of kept.sort((a, b) => compare(a.key, b.key))) this.heap.push(entry);
+    for (const entry of kept.sort((a, b) => (before(a, b) ? -1 : 1))) this.heap.push(entry);
     return removed;
   }
 
@@ -51,7 +50,7 @@ export class TaskQueue<T extends Pick<Task, 'task_id' | 'priority'>> {
     let child = index;
     while (child > 0) {
       const parent = (child - 1) >> 1;
-      if (compare(this.at(child).key, this.at(parent).key) >= 0) return;
+      if (!before(this.at(child), this.at(parent))) return;
       this.swap(child, parent);
       child = parent;
     }
@@ -63,8 +62,8 @@ export class TaskQueue<T extends Pick<Task, 'task_id' | 'priority'>> {
       const left = parent * 2 + 1;
       const right = left + 1;
       let smallest = parent;
-      if (left < this.heap.length && compare(this.at(left).key, this.at(smallest).key) < 0) smallest = left;
-      if (right < this.heap.length && compare(this.at(right).key, this.at(smallest).key) < 0) smallest = right;
+      if (left < this.heap.length && before(this.at(left), this.at(smallest))) smallest = left;
+      if (right < this.heap.length && before(this.at(right), this.at(smallest))) smallest = right;
       if (smallest === parent) return;
       this.swap(parent, smallest);
       parent = smallest;
@@ -82,10 +81,7 @@ export class TaskQueue<T extends Pick<Task, 'task_id' | 'priority'>> {
   }
 }
 
-function compare(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const diff = (a[i] ?? 0) - (b[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
+/** Whether `a` is taken before `b`: lower priority first, no priority last, then arrival order. */
+function before(a: Entry<unknown>, b: Entry<unknown>): boolean {
+  return a.rank < b.rank || (a.rank === b.rank && a.arrival < b.arrival);
 }
