@@ -10,11 +10,12 @@ export type HandWrittenOptions = {
    * What the original's steps do beyond the bare call, which the runner keeps: the wait for the
    * element to be visible before typing (which, unlike the other actions, does not wait for it),
    * the options read before a select (its smart matching of labels and values needs them; read
-   * from its markup in Playwright's utility world, as the runner does), an uncheck before each
-   * check (so the page sees a change event), and the full-page final screenshot the recording
-   * asks for.
+   * from its markup in Playwright's utility world, as the runner does) and an uncheck before each
+   * check (so the page sees a change event).
    */
   originalSemantics?: boolean;
+  /** The full-page final screenshot a recording asks for (take_final_screenshot, on by default). */
+  finalScreenshot?: boolean;
   /** The runner's step screenshots: the page's screencast running, its latest frame taken each step. */
   screencast?: boolean;
 };
@@ -85,7 +86,7 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
     await before(); await check('#confirm');
     await before(); await at('#done').click();
     await page.locator('#status', { hasText: 'done' }).waitFor();
-    if (semantics) await page.screenshot({ type: 'png', fullPage: true });
+    if (options.finalScreenshot) await page.screenshot({ type: 'png', fullPage: true });
     await cast?.stop();
     for (const [name, expected] of Object.entries(EXPECTED_OUTPUTS)) {
       if (read[name] !== expected) throw new Error(`hand-written steps read ${name}=${JSON.stringify(read[name])}, expected ${JSON.stringify(expected)}`);
