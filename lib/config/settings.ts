@@ -95,8 +95,8 @@ const SettingsObject = z.object({
   TASK_THREAD: bool(true),
   /**
    * Keep a screenshot of the page as each step began (logs/step_N/screenshot.png), as the
-   * original does. Off, a run skips Chromium's capture and encoding of a frame per step (about a
-   * fifth of a short run's browser time, bench/RESULTS.md); the final full-page screenshot
+   * original does. Off, a run skips Chromium's capture and encoding of a frame per step (about
+   * 15 % of a short run's browser time, bench/RESULTS.md); the final full-page screenshot
    * follows the recording's take_final_screenshot either way.
    */
   STEP_SCREENSHOTS: bool(true),
