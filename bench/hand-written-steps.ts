@@ -8,7 +8,8 @@ const VIEWPORT = { width: 1920, height: 1080 };
 export type HandWrittenOptions = {
   /**
    * What the original's steps do beyond the bare call, which the runner keeps: the wait for the
-   * element to be visible before typing (which, unlike the other actions, does not wait for it),
+   * element to be visible before typing (which does not wait for it) and before clicking (the
+   * runner keeps it so that a click has the try's whole time and is never repeated),
    * the options read before a select (its smart matching of labels and values needs them; read
    * from its markup in Playwright's utility world, as the runner does) and an uncheck before each
    * check (so the page sees a change event).
@@ -33,7 +34,7 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
     const before = cast ? async () => void cast.latest() : async () => {};
     const read: Record<string, string> = {};
     const semantics = options.originalSemantics === true;
-    // Playwright's click, fill, selectOption and check wait for a visible element themselves.
+    // Playwright's fill, selectOption and check wait for a visible element themselves.
     const at = (selector: string): Locator => page.locator(selector);
     const visible = async (selector: string): Promise<Locator> => {
       const locator = page.locator(selector);
@@ -41,6 +42,7 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
       return locator;
     };
     const type = async (selector: string, text: string) => (await visible(selector)).pressSequentially(text);
+    const click = async (selector: string) => (await visible(selector)).click();
     const select = async (selector: string, value: string) => {
       const locator = at(selector);
       if (semantics) await Promise.all([locator.innerHTML(), locator.locator('xpath=self::select').count()]);
@@ -57,34 +59,34 @@ export async function runHandWrittenSteps(browser: Browser, pages: PageServer, o
     await before(); await type('#city', v.city);
     await before(); await select('#country', v.country);
     await before(); await check('#terms');
-    await before(); await at('#add').click();
+    await before(); await click('#add');
     await before(); read.count = (await page.locator('#count').innerText()).trim();
     await before(); await at('#email').fill(v.email);
     await before(); await select('#plan', v.plan);
     await before(); await check('#newsletter');
-    await before(); await at('#next').click();
+    await before(); await click('#next');
     await page.waitForURL('**/b');
     await before(); await at('#company').fill(v.company);
     await before(); await type('#zip', v.zip);
     await before(); await select('#size', v.size);
     await before(); await check('#agree');
-    await before(); await at('#compute').click();
+    await before(); await click('#compute');
     await before(); read.total = (await page.locator('#total').innerText()).trim();
     await before(); await page.goto(pages.url('/c'));
     await before(); await at('#q').fill(v.query);
-    await before(); await at('#search').click();
+    await before(); await click('#search');
     await before(); read.results = (await page.locator('#results').innerText()).trim();
     await before(); await select('#sort', v.sort);
     await before(); await check('#exact');
     await before(); await at('#note').fill(v.note);
     await before(); await type('#code', v.code);
-    await before(); await at('#save').click();
+    await before(); await click('#save');
     await page.waitForURL('**/d?**');
     await before(); read.summary = (await page.locator('#summary').innerText()).trim();
     await before(); await at('#comment').fill(v.comment);
     await before(); await select('#rating', v.rating);
     await before(); await check('#confirm');
-    await before(); await at('#done').click();
+    await before(); await click('#done');
     await page.locator('#status', { hasText: 'done' }).waitFor();
     if (options.finalScreenshot) await page.screenshot({ type: 'png', fullPage: true });
     await cast?.stop();

@@ -23,7 +23,7 @@ const TARGET_RATIO = 1.15;
  */
 export async function run(): Promise<BenchmarkResult> {
   const HAND = 'hand-written (playwright-core)';
-  const SEMANTICS = "hand-written + the original's step semantics (visible wait before typing, select's option read, uncheck before check)";
+  const SEMANTICS = "hand-written + the original's step semantics (visible wait before typing and clicking, select's option read, uncheck before check)";
   const FINAL = "… + the recording's final full-page screenshot";
   const FRAMES = '… + step screenshots from the screencast, as the runner takes them';
   const PRODUCTION = 'runner, as a production worker runs it (step screenshots, final screenshot, step folders in one archive, TASK_TRACE off)';
@@ -56,7 +56,7 @@ export async function run(): Promise<BenchmarkResult> {
   const ratio = (r: Summary) => `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
   const waits = originalWaits(thirtyStepRecording(pages0(), {}).nodes);
   const costs = [
-    `| the original's step semantics: a visible wait before 3 typing steps (Playwright's click, fill, selectOption and check wait for it themselves), the option read before 5 selects (its markup, in Playwright's utility world), an uncheck before 5 checks | ${Math.round(median(SEMANTICS) - median(HAND))} ms | hand-written + semantics − hand-written |`,
+    `| the original's step semantics: a visible wait before 3 typing steps and 6 clicks (Playwright's fill, selectOption and check wait for it themselves), the option read before 5 selects (its markup, in Playwright's utility world), an uncheck before 5 checks | ${Math.round(median(SEMANTICS) - median(HAND))} ms | hand-written + semantics − hand-written |`,
     `| the final full-page screenshot (take_final_screenshot) | ${Math.round(median(FINAL) - median(SEMANTICS))} ms | + final screenshot − + semantics |`,
     `| step screenshots: the screencast running and its latest frame taken before each of 30 steps (Chromium captures and encodes a frame each time the page paints) | ${Math.round(median(FRAMES) - median(FINAL))} ms | + step screenshots − + final screenshot |`,
     `| the runner itself: recording parsed and substituted, step archive and steps.json (written behind the steps), JSON logs, each step's title, the check that a step asked for no navigation, the wait after the 3 steps that navigate, the final step | ${Math.round(median(PRODUCTION) - median(FRAMES))} ms | runner (production) − hand-written doing the same |`,
@@ -79,7 +79,7 @@ export async function run(): Promise<BenchmarkResult> {
     `| (for comparison) runner with no screenshots vs the bare hand-written steps | ${ratio(stepsOnlyBare)} | – |`,
     `| (for comparison) runner (production) vs the bare hand-written steps | ${ratio(production)} | – |`,
     '',
-    "The same steps hand-written do what each recorded step means in the original (a smart select reads the options; a check unchecks first so the page sees its change event; typing waits for a visible field), without its fixed waits. The bare steps do less: a plain selectOption, a plain check, and no screenshot. What a recording's screenshots cost is Chromium's own capture and encoding, priced below; a worker can leave the step screenshots out (STEP_SCREENSHOTS=false) and a recording its final one (take_final_screenshot).",
+    "The same steps hand-written do what each recorded step means in the original (a smart select reads the options; a check unchecks first so the page sees its change event; typing and clicks wait for a visible element first), without its fixed waits. The bare steps do less: a plain selectOption, a plain check, and no screenshot. What a recording's screenshots cost is Chromium's own capture and encoding, priced below; a worker can leave the step screenshots out (STEP_SCREENSHOTS=false) and a recording its final one (take_final_screenshot).",
     '',
     'Where the difference to the bare hand-written steps goes (differences of the medians above):',
     '',

@@ -12,8 +12,9 @@ export type TryOptions = { maxTries: number; timeoutSeconds: number };
 export type PerformOnElement = (locator: Locator, timeoutMs: number) => Promise<void>;
 
 /**
- * Whether the action's own checks wait for a visible element (Playwright's click, fill, check,
- * uncheck and hover do; typing, uploading and a forced click do not).
+ * Whether the action's own checks wait for a visible element (Playwright's fill, selectOption,
+ * check, uncheck and hover do; typing and uploading do not, and clicks keep the original's
+ * separate wait: see element-actions.ts).
  */
 export type VisibilityCheck = 'done-by-action' | 'wait-first';
 

@@ -66,20 +66,16 @@ function withDownload(state: RunState, action: { expect_download: boolean; downl
 }
 
 export function clickElement(state: RunState, action: ClickElementAction, tries: TryOptions): Promise<void> {
-  return runElementAction(
-    state,
-    'click_element',
-    action,
-    tries,
-    (locator, timeout) =>
-      withDownload(state, action, () =>
-        // The original's double click ignores `button`: it is always a left double click.
-        action.double_click
-          ? locator.dblclick({ timeout, force: action.force })
-          : locator.click({ timeout, force: action.force, button: action.button, noWaitAfter: true }),
-      ),
-    // A forced click skips Playwright's checks, visibility among them.
-    action.force ? 'wait-first' : 'done-by-action',
+  // Clicks keep the original's separate wait for a visible element first: a click is the action a
+  // retry must not repeat, and one that runs out of time after its input landed (a slow handler,
+  // a window opening) would be repeated. After the wait, the click has the try's whole time.
+  return runElementAction(state, 'click_element', action, tries, (locator, timeout) =>
+    withDownload(state, action, () =>
+      // The original's double click ignores `button`: it is always a left double click.
+      action.double_click
+        ? locator.dblclick({ timeout, force: action.force })
+        : locator.click({ timeout, force: action.force, button: action.button, noWaitAfter: true }),
+    ),
   );
 }
 

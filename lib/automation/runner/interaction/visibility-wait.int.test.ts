@@ -10,8 +10,8 @@ import { DEFAULT_RUN_SERVICES } from '../run-services.js';
 
 /**
  * The first try of an element action waits for the element to be visible, as the original's
- * waitFor: an action whose own checks wait for that (click, fill, select, check, uncheck, hover)
- * is started at once; typing, uploading and forced clicks wait first. Either way a try on an
+ * waitFor: an action whose own checks wait for that (fill, select, check, uncheck, hover) is
+ * started at once; typing, uploading and clicks wait first. Either way a try on an
  * element that never shows fails with the original's 'locator not visible'.
  */
 const PAGE = `<!doctype html><title>Late</title>
@@ -79,7 +79,7 @@ describe('the first try of an element action waits for a visible element', () =>
     afterEach(() => vi.restoreAllMocks());
 
     it.each([
-      ['click', 0, { click_element: { command: 'locator("#late")' } }],
+      ['click', 1, { click_element: { command: 'locator("#late")' } }],
       ['fill', 0, { input_text: { command: 'locator("#late-input")', input_text: 'x' } }],
       ['select', 0, { select_option: { command: 'locator("#late-select")', select_values: ['a'] } }],
       ['type', 1, { input_text: { command: 'locator("#late-input")', input_text: 'y', fill_or_type: 'type' } }],
