@@ -24,6 +24,7 @@ export type RunnerVariant = { trace: boolean; stepScreenshots: boolean; finalScr
 export type VariantSpec = { name: string } & ({ hand: HandWrittenOptions } | { runner: RunnerVariant });
 
 const logger = createLogger({ level: 'info', format: 'json', sink: () => {} });
+const SETTLE_MS = 250;
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -50,7 +51,8 @@ async function runRecordingOnce(browser: Browser, pages: PageServer, variant: Ru
 }
 
 async function main(): Promise<void> {
-  const { variants, runs } = JSON.parse(process.argv[2] ?? '{}') as { variants: VariantSpec[]; runs: number };
+  const { groups, runs } = JSON.parse(process.argv[2] ?? '{}') as { groups: VariantSpec[][]; runs: number };
+  const variants = groups.flat();
   const pages = await startThirtyStepPages();
   const browser = await launchTestBrowser();
   try {
@@ -59,10 +61,15 @@ async function main(): Promise<void> {
     // One run of each kind warms up the browser, the pages and the code paths; not counted.
     for (const variant of variants) await run(variant);
     for (let round = 0; round < runs; round++) {
-      // Rotated each round, so no variant always runs right after the same one.
-      for (let i = 0; i < variants.length; i++) {
-        const variant = variants[(round + i) % variants.length] as VariantSpec;
-        samples[variant.name]?.push(await run(variant));
+      // The groups rotated each round, so no group always runs right after the same one; the
+      // variants of a group (the two sides of a comparison) back to back, in turn first.
+      for (let i = 0; i < groups.length; i++) {
+        const group = groups[(round + i) % groups.length] as VariantSpec[];
+        for (const variant of round % 2 === 0 ? group : [...group].reverse()) {
+          // What the run before left behind (files being written out, processes exiting) settles first.
+          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+          samples[variant.name]?.push(await run(variant));
+        }
       }
     }
     process.stdout.write(`${JSON.stringify({ samples })}\n`);

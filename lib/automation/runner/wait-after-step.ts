@@ -19,21 +19,39 @@ export type StepWatch = {
 /** A page that answers slower than this after a step is taken to be navigating. */
 const SETTLE_MS = 25;
 
+/**
+ * What a page's main frame has done, counted by listeners added once per page: a step reads the
+ * counts before and after it. (Adding and removing the listeners around every step costs
+ * Playwright a subscription message each way.)
+ */
+type MainFrameActivity = { starts: number; commits: number; onCommit: Set<() => void> };
+const activities = new WeakMap<Page, MainFrameActivity>();
+
+function activityOf(page: Page): MainFrameActivity {
+  const known = activities.get(page);
+  if (known) return known;
+  const activity: MainFrameActivity = { starts: 0, commits: 0, onCommit: new Set() };
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && frameOf(request) === page.mainFrame()) activity.starts += 1;
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    activity.starts += 1;
+    activity.commits += 1;
+    for (const commit of activity.onCommit) commit();
+  });
+  activities.set(page, activity);
+  return activity;
+}
+
 export function watchStep(page: Page, sessions: PageSessions): StepWatch {
   const before = sessions.signals(page);
-  let started = false;
+  const activity = activityOf(page);
+  const startsBefore = activity.starts;
+  const started = () => activity.starts > startsBefore;
   let commit: () => void = () => {};
   const committed = new Promise<void>((resolve) => (commit = resolve));
-  const onRequest = (request: Request) => {
-    if (request.isNavigationRequest() && frameOf(request) === page.mainFrame()) started = true;
-  };
-  const onNavigated = (frame: ReturnType<Page['mainFrame']>) => {
-    if (frame !== page.mainFrame()) return;
-    started = true;
-    commit();
-  };
-  page.on('request', onRequest);
-  page.on('framenavigated', onNavigated);
+  activity.onCommit.add(commit);
   let answer: Promise<{ navigation: boolean; window: boolean }> | undefined;
   const ask = async () => {
     // A page without its session may have asked for anything: wait for a load as the original
@@ -41,7 +59,7 @@ export function watchStep(page: Page, sessions: PageSessions): StepWatch {
     if (before === null) return { navigation: true, window: false };
     const seen = () => {
       const after = sessions.signals(page);
-      return after === null ? null : { navigation: started || after.navigations > before.navigations, window: after.windows > before.windows };
+      return after === null ? null : { navigation: started() || after.navigations > before.navigations, window: after.windows > before.windows };
     };
     const first = seen();
     if (first === null) return { navigation: true, window: false };
@@ -57,8 +75,7 @@ export function watchStep(page: Page, sessions: PageSessions): StepWatch {
     // Asked once: the step may start the question early, and its wait reads the same answer.
     asked: () => (answer ??= ask()),
     stop() {
-      page.off('request', onRequest);
-      page.off('framenavigated', onNavigated);
+      activity.onCommit.delete(commit);
     },
   };
 }
