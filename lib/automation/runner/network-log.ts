@@ -22,10 +22,40 @@ const TEXTUAL = /json|text|xml|javascript|x-www-form-urlencoded/i;
 export class NetworkLog {
   private calls: NetworkCall[] = [];
   private waiters = new Set<() => void>();
+  /** Requests started since the last clear() that have not finished yet. */
+  private pending = new Set<Request>();
+  private onIdle = new Set<() => void>();
 
   attach(context: BrowserContext): void {
-    context.on('request', (request) => this.add(requestCall(request)));
+    context.on('request', (request) => {
+      this.pending.add(request);
+      this.add(requestCall(request));
+    });
     context.on('response', (response) => this.add(responseCall(response)));
+    const done = (request: Request) => {
+      if (!this.pending.delete(request) || this.pending.size > 0) return;
+      for (const idle of this.onIdle) idle();
+    };
+    context.on('requestfinished', done);
+    context.on('requestfailed', done);
+  }
+
+  /**
+   * Resolves once every request started since the last interaction began has finished, or after
+   * `timeoutMs`. A request left in flight when the browser closes is cut off: what the last step
+   * sent (a form posted by script) would never reach the server, or its answer the page.
+   */
+  settle(timeoutMs: number): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.onIdle.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.onIdle.add(finish);
+    });
   }
 
   private add(call: NetworkCall): void {
@@ -53,6 +83,8 @@ export class NetworkLog {
 
   clear(): void {
     this.calls = [];
+    // Requests of earlier steps still in flight (a long poll, a stream) are not waited for.
+    this.pending = new Set();
   }
 
   /** Calls whose URL contains `pattern` (a plain substring, as in the original); all when null. */

@@ -130,6 +130,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
       } catch (reason) {
         fail(reason, 'post_processing_nodes: ');
       }
+      await settleLastRequests(state);
       // The final step lists the downloads folder: every capture must have finished by then.
       await downloads.finish(automation.expected_downloads);
       await dialogs.settle();
@@ -164,6 +165,21 @@ function keepsTrace(state: RunState): boolean {
   if (secret && state.services.trace !== false) state.logger.info('trace not kept: the task has secure parameters');
   return !secret;
 }
+
+/**
+ * What the last step sent must reach the server before the browser closes: the page is asked
+ * once (so the requests its last action started are announced), then the requests started
+ * since that interaction began are given up to LAST_REQUESTS_MS to finish. The original keeps
+ * its browser open for seconds after the last step (its final logging and uploads).
+ */
+async function settleLastRequests(state: RunState): Promise<void> {
+  const page = state.context.pages().at(-1);
+  if (page) await state.pages.settle(page, SETTLE_PAGE_MS);
+  await state.network.settle(LAST_REQUESTS_MS);
+}
+
+const SETTLE_PAGE_MS = 100;
+const LAST_REQUESTS_MS = 2_000;
 
 /** The original's final logging step: one more step folder, and the final full-page screenshot. */
 async function finalStep(state: RunState, takeScreenshot: boolean): Promise<string | null> {
