@@ -40,7 +40,9 @@ const STEADY_MALLOC = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072',
 
 /**
  * The worker runs in its own process with the GC exposed, so memory is read after a full
- * collection: growth then means memory kept, not garbage not yet collected.
+ * collection: growth then means memory kept, not garbage not yet collected. Its task thread
+ * collects its own after each task (task-thread.ts), which the main thread's collection does not
+ * reach.
  */
 function runSoak(): Promise<{ result: SoakResult; pid: number | undefined }> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/support/soak-worker.ts'], {

@@ -26,18 +26,37 @@ export class NetworkLog {
   private pending = new Set<Request>();
   private onIdle = new Set<() => void>();
 
+  private detachFrom: (() => void) | undefined;
+
   attach(context: BrowserContext): void {
-    context.on('request', (request) => {
+    const onRequest = (request: Request) => {
       this.pending.add(request);
       this.add(requestCall(request));
-    });
-    context.on('response', (response) => this.add(responseCall(response)));
+    };
+    const onResponse = (response: Response) => this.add(responseCall(response));
     const done = (request: Request) => {
       if (!this.pending.delete(request) || this.pending.size > 0) return;
       for (const idle of this.onIdle) idle();
     };
+    context.on('request', onRequest);
+    context.on('response', onResponse);
     context.on('requestfinished', done);
     context.on('requestfailed', done);
+    this.detachFrom = () => {
+      context.off('request', onRequest);
+      context.off('response', onResponse);
+      context.off('requestfinished', done);
+      context.off('requestfailed', done);
+    };
+  }
+
+  /** Stops listening and lets go of every request and call it holds (the run has ended). */
+  detach(): void {
+    this.detachFrom?.();
+    this.detachFrom = undefined;
+    this.calls = [];
+    this.pending = new Set();
+    for (const idle of this.onIdle) idle();
   }
 
   /**

@@ -146,6 +146,7 @@ export async function runAutomation(options: RunAutomationOptions): Promise<Task
     await state.stepFiles.close().catch((reason: unknown) => logger.error('could not write the step archive', { error: reason }));
     await trace.stop(keepsTrace(state) ? join(paths.logsDirectory, TRACE_FILE) : null);
     await context.close().catch((reason: unknown) => logger.warn('could not close the browser context', { error: reason }));
+    state.network.detach();
     await trace.cleanUp();
     await removeUploadCopies(paths.taskDirectory);
   }

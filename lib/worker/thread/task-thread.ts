@@ -88,7 +88,10 @@ port.on('message', (message: ToThread) => {
           (outcome) => post({ type: 'outcome', runId, outcome, retryCount: accepted.task.retry_count }),
           (error: unknown) => post({ type: 'run-failed', runId, error: errorMessage(error), retryCount: accepted.task.retry_count }),
         )
-        .finally(() => stops.delete(runId));
+        .finally(() => {
+          stops.delete(runId);
+          collectGarbageWhenExposed();
+        });
       return;
     }
     case 'stop':
@@ -109,3 +112,12 @@ port.on('message', (message: ToThread) => {
       return;
   }
 });
+
+/**
+ * In a process started with --expose-gc (the soak test, never a deployment) the thread collects
+ * its garbage after each task: memory read from the main thread after its own collection then
+ * means memory kept by both, not this thread's garbage waiting for its next collection.
+ */
+function collectGarbageWhenExposed(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
