@@ -21,8 +21,33 @@ const BENCHMARKS: Record<string, () => Promise<{ run(): Promise<BenchmarkResult>
   memory: () => import('./memory.js'),
 };
 
-/** Between two benchmarks: the processes of the one before (Chromium, servers) finish exiting. */
-const PAUSE_MS = 3_000;
+/**
+ * Each benchmark starts on an idle machine: the processes of the one before (Chromium, servers),
+ * or of whatever ran before `npm run bench`, have finished. Idle: at least IDLE_SHARE of the
+ * CPU time unused over one second; given up after QUIET_WAIT_MS, which the run line then says.
+ */
+const IDLE_SHARE = 0.85;
+const QUIET_WAIT_MS = 60_000;
+
+/** The machine's idle and total CPU time so far (/proc/stat's first line, in clock ticks). */
+async function cpuTimes(): Promise<{ idle: number; total: number }> {
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  // user nice system idle iowait irq softirq steal: idle and iowait are time nobody used.
+  return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), total: fields.slice(0, 8).reduce((sum, n) => sum + n, 0) };
+}
+
+/** Waits until a second passes with the CPUs at least IDLE_SHARE idle; answers whether one did. */
+async function waitForQuiet(): Promise<boolean> {
+  const until = Date.now() + QUIET_WAIT_MS;
+  while (Date.now() < until) {
+    const before = await cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = await cpuTimes();
+    const total = after.total - before.total;
+    if (total > 0 && (after.idle - before.idle) / total >= IDLE_SHARE) return true;
+  }
+  return false;
+}
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 const HEADER = '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n';
@@ -48,10 +73,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
   const ran: string[] = [];
+  const notQuiet: string[] = [];
   for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
     const load = BENCHMARKS[name];
     if (!load) continue;
-    if (ran.length > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    if (!(await waitForQuiet())) notQuiet.push(name);
     process.stderr.write(`running ${name}…\n`);
     const result = await (await load()).run();
     const section = `## ${result.title}\n\n${describeMachine()}\n\n${result.markdown.trim()}\n`;
@@ -66,6 +92,7 @@ async function main(): Promise<void> {
     '## Last run',
     '',
     `${describeMachine()}. Ran ${ran.join(', ')} in ${minutes.toFixed(1)} min (target for the whole suite: < 10 min). Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
+    ...(notQuiet.length > 0 ? ['', `The machine was still busy (under ${IDLE_SHARE * 100} % idle) after ${QUIET_WAIT_MS / 1000} s of waiting before: ${notQuiet.join(', ')}; their figures are less comparable.`] : []),
     ...(note ? ['', note] : []),
   ].join('\n');
   process.stdout.write(`${run}\n`);
