@@ -196,28 +196,23 @@ async function readOptions(locator: Locator, timeout: number): Promise<SelectOpt
  * event of the final state even when the box already held it.
  */
 export function check(state: RunState, action: CheckAction, tries: TryOptions): Promise<void> {
-  return runElementAction(
-    state,
-    'check',
-    action,
-    tries,
-    async (locator, timeout) => {
-      await locator.uncheck({ timeout });
-      await locator.check({ timeout });
-    },
-    'done-by-action',
-  );
+  return setChecked(state, 'check', action, tries);
 }
 
 export function uncheck(state: RunState, action: UncheckAction, tries: TryOptions): Promise<void> {
+  return setChecked(state, 'uncheck', action, tries);
+}
+
+function setChecked(state: RunState, kind: 'check' | 'uncheck', action: CheckAction | UncheckAction, tries: TryOptions): Promise<void> {
+  const checked = kind === 'check';
   return runElementAction(
     state,
-    'uncheck',
+    kind,
     action,
     tries,
     async (locator, timeout) => {
-      await locator.check({ timeout });
-      await locator.uncheck({ timeout });
+      await locator.setChecked(!checked, { timeout });
+      await locator.setChecked(checked, { timeout });
     },
     'done-by-action',
   );
