@@ -52,24 +52,31 @@ async function waitForQuiet(): Promise<boolean> {
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 const HEADER = '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n';
 
-/** Replaces (or appends) the section of benchmark `name`, keeping the others' last results. */
-function withSection(document: string, name: string, section: string): string {
-  const start = `<!-- bench:${name} -->`;
-  const end = `<!-- /bench:${name} -->`;
-  const block = `${start}\n${section.trim()}\n${end}`;
-  const from = document.indexOf(start);
-  const to = document.indexOf(end);
-  if (from !== -1 && to > from) return `${document.slice(0, from)}${block}${document.slice(to + end.length)}`;
-  // The run's own section goes first, under the header; benchmarks follow in the order they first ran.
-  if (name === 'run' && document.startsWith(HEADER)) return `${HEADER}\n${block}\n${document.slice(HEADER.length)}`;
-  return `${document.trimEnd()}\n\n${block}\n`;
+/** The sections of RESULTS.md by name (`run` and each benchmark's), as the last runs wrote them. */
+function readSections(document: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  for (const match of document.matchAll(/<!-- bench:([\w-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g)) {
+    sections.set(match[1] as string, match[2] as string);
+  }
+  return sections;
+}
+
+/**
+ * RESULTS.md from its sections: the run's first, then the benchmarks in the order `npm run bench`
+ * runs them, whichever runs wrote them; sections of benchmarks no longer known come last.
+ */
+function renderSections(sections: Map<string, string>): string {
+  const order = ['run', ...Object.keys(BENCHMARKS)];
+  const names = [...order.filter((name) => sections.has(name)), ...[...sections.keys()].filter((name) => !order.includes(name))];
+  const blocks = names.map((name) => `<!-- bench:${name} -->\n${(sections.get(name) as string).trim()}\n<!-- /bench:${name} -->`);
+  return `${HEADER}\n${blocks.join('\n\n')}\n`;
 }
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
   const unknown = names.filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
-  let document = await readFile(RESULTS, 'utf8').catch(() => HEADER);
+  const sections = readSections(await readFile(RESULTS, 'utf8').catch(() => ''));
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
   const ran: string[] = [];
@@ -82,22 +89,25 @@ async function main(): Promise<void> {
     const result = await (await load()).run();
     const section = `## ${result.title}\n\n${describeMachine()}\n\n${result.markdown.trim()}\n`;
     process.stdout.write(`${section}\n`);
-    document = withSection(document, name, section);
+    sections.set(name, section);
     ran.push(name);
   }
   // Figures from a loaded machine are not comparable with a quiet run's: each run says how loaded it was.
   const minutes = (performance.now() - started) / 60_000;
   const note = process.env.BENCH_NOTE?.trim();
+  const full = ran.length === Object.keys(BENCHMARKS).length;
   const run = [
-    '## Last run',
+    full ? '## Last full run' : '## This run (partial: RESULTS.md keeps the last full run\'s line)',
     '',
     `${describeMachine()}. Ran ${ran.join(', ')} in ${minutes.toFixed(1)} min (target for the whole suite: < 10 min). Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
     ...(notQuiet.length > 0 ? ['', `The machine was still busy (under ${IDLE_SHARE * 100} % idle) after ${QUIET_WAIT_MS / 1000} s of waiting before: ${notQuiet.join(', ')}; their figures are less comparable.`] : []),
     ...(note ? ['', note] : []),
   ].join('\n');
   process.stdout.write(`${run}\n`);
-  document = withSection(document, 'run', run);
-  await writeFile(RESULTS, document);
+  // A partial run's line is printed only: the section keeps the last full run's time and load,
+  // which the suite's own target is about; each benchmark's section carries its own date.
+  if (full) sections.set('run', run);
+  await writeFile(RESULTS, renderSections(sections));
 }
 
 main().catch((error: unknown) => {
